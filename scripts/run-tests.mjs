@@ -1,0 +1,20 @@
+// Builds the TypeScript once, then runs every compiled *.test.js file with node's test runner
+// (node 20 would treat every .js under a folder argument as a test file, fixtures included).
+import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+
+const run = (cmd, args) => {
+  const result = spawnSync(cmd, args, { stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+};
+const testFiles = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(path);
+    return entry.name.endsWith(".test.js") ? [path] : [];
+  });
+
+run("npx", ["tsc", "-p", "tsconfig.json"]);
+const only = process.argv.slice(2);
+run(process.execPath, ["--test", "--test-concurrency=1", ...(only.length ? only : testFiles("dist/test").sort())]);

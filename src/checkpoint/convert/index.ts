@@ -1,0 +1,11 @@
+/** @module HF -> GGUF conversion: per-architecture rules, the streaming driver, the conversion cache. */
+export { type ConvertOptions, convertToGguf } from "./convert.js";
+export {
+  checkpointContentHash,
+  defaultGgufCacheDir,
+  type EnsureGgufOptions,
+  ensureGguf,
+} from "./ensure-gguf.js";
+export { type ConversionRules, conversionRules } from "./rules.js";
+export { FILE_TYPE, QUANTS, type Quant, tensorType } from "./tensor-types.js";
+export { TokenType, tokenizerMetadata } from "./tokenizer-metadata.js";

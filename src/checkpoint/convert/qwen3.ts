@@ -1,0 +1,71 @@
+/**
+ * @module HF -> GGUF rules for `qwen3` (llama.cpp's Qwen3Model: LLM_ARCH_QWEN3). Names from gguf-py's
+ * tensor_mapping.py; Qwen3's RoPE is NEOX-style, so unlike `llama` no Q/K permutation is needed.
+ */
+import type { TextConfig } from "../text-config.js";
+import { f32, str, u32 } from "./kv.js";
+import type { ConversionRules } from "./rules.js";
+
+/** HF name -> GGUF name; `{bid}` is the block (layer) index. */
+const NAMES: Record<string, string> = {
+  "model.embed_tokens.weight": "token_embd.weight",
+  "model.norm.weight": "output_norm.weight",
+  "lm_head.weight": "output.weight",
+  "model.layers.{bid}.input_layernorm.weight": "blk.{bid}.attn_norm.weight",
+  "model.layers.{bid}.self_attn.q_proj.weight": "blk.{bid}.attn_q.weight",
+  "model.layers.{bid}.self_attn.k_proj.weight": "blk.{bid}.attn_k.weight",
+  "model.layers.{bid}.self_attn.v_proj.weight": "blk.{bid}.attn_v.weight",
+  "model.layers.{bid}.self_attn.o_proj.weight": "blk.{bid}.attn_output.weight",
+  "model.layers.{bid}.self_attn.q_norm.weight": "blk.{bid}.attn_q_norm.weight",
+  "model.layers.{bid}.self_attn.k_norm.weight": "blk.{bid}.attn_k_norm.weight",
+  "model.layers.{bid}.post_attention_layernorm.weight": "blk.{bid}.ffn_norm.weight",
+  "model.layers.{bid}.mlp.gate_proj.weight": "blk.{bid}.ffn_gate.weight",
+  "model.layers.{bid}.mlp.up_proj.weight": "blk.{bid}.ffn_up.weight",
+  "model.layers.{bid}.mlp.down_proj.weight": "blk.{bid}.ffn_down.weight",
+};
+
+/** Looks `hfName` up in a `{bid}` name table. */
+export function mapName(table: Record<string, string>, hfName: string): string | undefined {
+  const bid = /^model\.layers\.(\d+)\./.exec(hfName)?.[1];
+  const key = bid === undefined ? hfName : hfName.replace(`model.layers.${bid}.`, "model.layers.{bid}.");
+  return table[key]?.replaceAll("{bid}", bid ?? "");
+}
+
+/** RoPE scaling metadata (convert_hf_to_gguf TextModel.set_gguf_parameters): linear and YaRN. */
+export function ropeScalingMetadata(arch: string, config: TextConfig) {
+  const s = config.rope_scaling;
+  const type = s?.rope_type ?? s?.type;
+  if (!s || type === undefined || type === "default") return [];
+  if ((type === "linear" || type === "yarn") && typeof s.factor === "number") {
+    const kvs = [str(`${arch}.rope.scaling.type`, type), f32(`${arch}.rope.scaling.factor`, s.factor)];
+    if (type === "yarn" && typeof s.original_max_position_embeddings === "number") {
+      kvs.push(u32(`${arch}.rope.scaling.original_context_length`, s.original_max_position_embeddings));
+    }
+    return kvs;
+  }
+  throw new Error(
+    `config.json rope_scaling: type ${JSON.stringify(type)} is not supported by the GGUF converter (linear or yarn with a numeric factor expected)`,
+  );
+}
+
+export const qwen3: ConversionRules = {
+  architecture: "qwen3",
+  tokenizerPre: "qwen2",
+  tensorName: (hfName, config) =>
+    hfName === "lm_head.weight" && config.tie_word_embeddings ? null : mapName(NAMES, hfName),
+  metadata: (c) => [
+    u32("qwen3.block_count", c.num_hidden_layers),
+    u32("qwen3.context_length", c.max_position_embeddings),
+    u32("qwen3.embedding_length", c.hidden_size),
+    u32("qwen3.feed_forward_length", c.intermediate_size),
+    u32("qwen3.attention.head_count", c.num_attention_heads),
+    u32("qwen3.attention.head_count_kv", c.num_key_value_heads),
+    // needed whenever head_dim * heads != hidden (Qwen3-0.6B: 128 * 16 != 1024)
+    u32("qwen3.attention.key_length", c.head_dim),
+    u32("qwen3.attention.value_length", c.head_dim),
+    f32("qwen3.attention.layer_norm_rms_epsilon", c.rms_norm_eps),
+    // optional in llama.cpp but it silently defaults to 10000; Qwen3 uses 1e6
+    f32("qwen3.rope.freq_base", c.rope_theta),
+    ...ropeScalingMetadata("qwen3", c),
+  ],
+};

@@ -1,0 +1,211 @@
+/**
+ * @module The engine: one llama.cpp context shared by up to maxSequences sequences, and the batched step
+ * in which each sequence contributes a prompt chunk (tokens) or one decoding input (an embedding vector).
+ * It plans nothing: the scheduler decides what goes into a step, the engine executes it.
+ */
+import type { LlamaContext } from "../llama/index.js";
+import { EngineError } from "./errors.js";
+import { type Sequence, SequenceSlot } from "./sequence.js";
+import { isTokenInput, type EmbeddingInput, type StepInput, type StepOutput, type TokenInput } from "./step-plan.js";
+
+/** One decode call's worth of items, filled into reusable arrays. */
+interface PendingDecode {
+  kind: "tokens" | "embeddings";
+  count: number;
+  /** For each item that wants logits, in order: the step input it belongs to and its batch index. */
+  outputs: { input: number; item: number }[];
+}
+
+/** Executes batched steps over sequences of one llama.cpp context. */
+export class Engine {
+  readonly maxSequences: number;
+  /** Total positions the context holds, shared by all sequences. */
+  readonly capacity: number;
+  readonly hiddenSize: number;
+  readonly vocabSize: number;
+  private readonly slots: SequenceSlot[];
+  private readonly free: SequenceSlot[];
+  private readonly batchSize: number;
+  private readonly tokens: Int32Array;
+  private readonly pos: Int32Array;
+  private readonly seq: Int32Array;
+  private readonly wantLogits: Uint8Array;
+  private readonly embd: Float32Array;
+  private busy = false;
+
+  constructor(private readonly context: LlamaContext) {
+    this.maxSequences = context.nSeqMax;
+    this.capacity = context.nCtx;
+    this.hiddenSize = context.nEmbdInput;
+    this.vocabSize = context.nVocab;
+    this.batchSize = context.nBatch;
+    this.slots = Array.from({ length: this.maxSequences }, (_, id) => new SequenceSlot(id));
+    this.free = [...this.slots].reverse();
+    for (const slot of this.slots) slot.open = false;
+    this.tokens = new Int32Array(this.batchSize);
+    this.pos = new Int32Array(this.batchSize);
+    this.seq = new Int32Array(this.batchSize);
+    this.wantLogits = new Uint8Array(this.batchSize);
+    this.embd = new Float32Array(this.batchSize * this.hiddenSize);
+  }
+
+  /** Positions held by all open sequences together. */
+  get cellsInUse(): number {
+    let n = 0;
+    for (const slot of this.slots) if (slot.open) n += slot.length;
+    return n;
+  }
+
+  /** Number of sequences that can still be opened. */
+  get freeSequences(): number {
+    return this.free.length;
+  }
+
+  /** Takes a free sequence slot (empty cache, position 0). */
+  openSequence(): Sequence {
+    const slot = this.free.pop();
+    if (!slot)
+      throw new EngineError(`all ${this.maxSequences} sequences are in use (raise maxSequences)`, "no-free-sequence");
+    slot.open = true;
+    slot.length = 0;
+    return slot;
+  }
+
+  /** Gives a sequence back: its cache (KV, or recurrent state) is dropped at once and the slot reused. */
+  release(sequence: Sequence): void {
+    const slot = this.own(sequence);
+    if (this.busy) throw new EngineError("release() during a step: wait for the step to finish");
+    this.context.seqRemove(slot.id, -1, -1);
+    slot.open = false;
+    slot.length = 0;
+    this.free.push(slot);
+  }
+
+  /**
+   * Runs one batched step. Token chunks go first (split over several llama_decode calls when they exceed
+   * the batch size), then all embedding inputs. Returns logits rows per input (see StepOutput).
+   * @example const [[logits]] = await engine.step([{ seq, tokens: promptIds }]);
+   */
+  async step(inputs: StepInput[]): Promise<StepOutput[]> {
+    if (this.busy) throw new EngineError("one step at a time: await the previous step");
+    this.validate(inputs);
+    const outputs: StepOutput[] = inputs.map(() => []);
+    const startLengths = inputs.map((input) => input.seq.length);
+    const decodes = this.plan(inputs);
+    this.busy = true;
+    try {
+      for (let d = 0; d < decodes.length; d++) {
+        const decode = decodes[d];
+        await this.run(decode, inputs, d === decodes.length - 1 ? "view" : "copy", outputs);
+      }
+    } catch (error) {
+      // Leave every sequence exactly as it was before the step, so the caller can retry or release it.
+      inputs.forEach((input, i) => {
+        const slot = input.seq as SequenceSlot;
+        this.context.seqRemove(slot.id, startLengths[i], -1);
+        slot.length = startLengths[i];
+      });
+      throw error;
+    } finally {
+      this.busy = false;
+    }
+    return outputs;
+  }
+
+  private validate(inputs: StepInput[]): void {
+    const seen = new Set<number>();
+    let needed = 0;
+    for (const input of inputs) {
+      const slot = this.own(input.seq);
+      if (seen.has(slot.id)) throw new EngineError(`sequence ${slot.id} appears twice in one step`);
+      seen.add(slot.id);
+      const n = isTokenInput(input) ? input.tokens.length : 1;
+      if (isTokenInput(input) && n === 0) throw new EngineError(`sequence ${slot.id}: empty token chunk`);
+      if (!isTokenInput(input) && input.embedding.length !== this.hiddenSize)
+        throw new EngineError(`sequence ${slot.id}: embedding has ${input.embedding.length} floats, expected ${this.hiddenSize}`);
+      needed += n;
+    }
+    const inUse = this.cellsInUse;
+    if (inUse + needed > this.capacity)
+      throw new EngineError(
+        `context full: this step needs ${needed} positions but ${inUse} of ${this.capacity} are in use ` +
+          `by ${this.maxSequences - this.free.length} sequences`,
+        "context-full",
+      );
+  }
+
+  /** Splits the step into decode calls of at most batchSize items: token batches, then embedding batches. */
+  private plan(inputs: StepInput[]): { kind: "tokens" | "embeddings"; items: { input: number; offset: number; count: number }[] }[] {
+    const decodes: ReturnType<Engine["plan"]> = [];
+    for (const kind of ["tokens", "embeddings"] as const) {
+      let current: (typeof decodes)[number] | undefined;
+      let room = 0;
+      inputs.forEach((input, index) => {
+        if (isTokenInput(input) !== (kind === "tokens")) return;
+        const total = isTokenInput(input) ? input.tokens.length : 1;
+        for (let offset = 0; offset < total; ) {
+          if (!current || room === 0) {
+            current = { kind, items: [] };
+            decodes.push(current);
+            room = this.batchSize;
+          }
+          const count = Math.min(room, total - offset);
+          current.items.push({ input: index, offset, count });
+          offset += count;
+          room -= count;
+        }
+      });
+    }
+    return decodes;
+  }
+
+  private async run(
+    decode: ReturnType<Engine["plan"]>[number],
+    inputs: StepInput[],
+    rows: "view" | "copy",
+    outputs: StepOutput[],
+  ): Promise<void> {
+    const pending: PendingDecode = { kind: decode.kind, count: 0, outputs: [] };
+    for (const { input: index, offset, count } of decode.items) {
+      const input = inputs[index];
+      const slot = input.seq as SequenceSlot;
+      for (let k = 0; k < count; k++) {
+        const item = pending.count++;
+        this.pos[item] = slot.length + k; // length already counts the chunk's earlier parts
+        this.seq[item] = slot.id;
+        const want = this.wantsLogits(input, offset + k);
+        this.wantLogits[item] = want ? 1 : 0;
+        if (want) pending.outputs.push({ input: index, item });
+        if (isTokenInput(input)) this.tokens[item] = input.tokens[offset + k];
+        else this.embd.set((input as EmbeddingInput).embedding, item * this.hiddenSize);
+      }
+    }
+    const n = pending.count;
+    const common = { pos: this.pos.subarray(0, n), seq: this.seq.subarray(0, n), logits: this.wantLogits.subarray(0, n) };
+    if (decode.kind === "tokens") await this.context.decodeTokens({ tokens: this.tokens.subarray(0, n), ...common });
+    else await this.context.decodeEmbeddings({ embd: this.embd.subarray(0, n * this.hiddenSize), ...common });
+    for (const { input: index, count } of decode.items) (inputs[index].seq as SequenceSlot).length += count;
+    for (const { input, item } of pending.outputs) {
+      const logits = this.context.logits(item);
+      outputs[input].push(rows === "view" ? logits : logits.slice());
+    }
+  }
+
+  private wantsLogits(input: StepInput, index: number): boolean {
+    if (!isTokenInput(input)) return true;
+    const mode = (input as TokenInput).logits ?? "last";
+    return mode === "all" || (mode === "last" && index === input.tokens.length - 1);
+  }
+
+  private own(sequence: Sequence): SequenceSlot {
+    const slot = this.slots[sequence.id];
+    if (slot !== sequence) throw new EngineError(`sequence ${sequence.id} does not belong to this engine`);
+    if (!slot.open) throw new EngineError(`sequence ${sequence.id} has been released`);
+    return slot;
+  }
+
+  /** Frees the llama.cpp context. */
+  close(): void {
+    this.context.free();
+  }
+}

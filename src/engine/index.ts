@@ -1,0 +1,12 @@
+/**
+ * @module engine layer: loading a model (Hugging Face folder or GGUF) onto llama.cpp, and the batched
+ * step over sequences whose inputs are prompt tokens or embedding vectors.
+ */
+export { Engine } from "./engine.js";
+export { EngineError, type EngineErrorCode } from "./errors.js";
+export { tokenizerFromGguf } from "./gguf-tokenizer.js";
+export { createEngine, type EngineOptions, type LoadModelOptions, loadModel, type RioModel } from "./load-model.js";
+export { checkMemory, estimateMemory } from "./memory-estimate.js";
+export type { Sequence } from "./sequence.js";
+export type { EmbeddingInput, StepInput, StepOutput, TokenInput } from "./step-plan.js";
+export { TokenEmbeddings } from "./token-embeddings.js";

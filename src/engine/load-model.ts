@@ -1,0 +1,107 @@
+/**
+ * @module loadModel: from a Hugging Face folder or a GGUF file to a loaded model with its tokenizer,
+ * generation defaults and embedding table, and createEngine to make a context over it.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ensureGguf, type GgufFile, type Quant, readGguf } from "../checkpoint/index.js";
+import { type GpuPreference, type Llama, type LlamaModel, loadLlama, physicalCores } from "../llama/index.js";
+import { RioTokenizer } from "../tokenizer/index.js";
+import { Engine } from "./engine.js";
+import { tokenizerFromGguf } from "./gguf-tokenizer.js";
+import { checkMemory } from "./memory-estimate.js";
+import { TokenEmbeddings } from "./token-embeddings.js";
+
+/** Options of loadModel. */
+export interface LoadModelOptions {
+  /** Quantisation used when converting a Hugging Face folder (default q8_0). Ignored for GGUF files. */
+  quant?: Quant;
+  /** GPU use: "auto" picks a CUDA/Vulkan build when one is installed and finds a device. */
+  gpu?: GpuPreference;
+  /** Layers offloaded to the GPU (default: all when a GPU is used). */
+  gpuLayers?: number;
+  /** Called while a Hugging Face folder is converted (first load only). */
+  onConvertProgress?: (done: number, total: number) => void;
+}
+
+/** A loaded model: everything above the kernels needs from it. */
+export interface RioModel {
+  /** What the user asked for (folder or file). */
+  readonly source: string;
+  /** The GGUF llama.cpp runs. */
+  readonly gguf: GgufFile;
+  readonly llama: LlamaModel;
+  readonly tokenizer: RioTokenizer;
+  /** generation_config.json of a Hugging Face folder ({} for a bare GGUF). */
+  readonly generationConfig: Record<string, unknown>;
+  readonly embeddings: TokenEmbeddings;
+  readonly architecture: string;
+  free(): void;
+}
+
+let sharedLlama: Llama | undefined;
+
+/**
+ * Loads a model from a Hugging Face folder (converted once to GGUF in the cache) or a GGUF file.
+ * @example const model = await loadModel("models/Qwen3-0.6B", { quant: "q8_0" });
+ */
+export function loadModel(pathOrDir: string, opts: LoadModelOptions = {}): RioModel {
+  const ggufPath = ensureGguf(pathOrDir, { quant: opts.quant ?? "q8_0", onProgress: opts.onConvertProgress });
+  const gguf = readGguf(ggufPath);
+  sharedLlama ??= loadLlama({ gpu: opts.gpu });
+  const isFolder = fs.statSync(pathOrDir).isDirectory();
+  const tokenizer = isFolder ? RioTokenizer.fromDir(pathOrDir) : tokenizerFromGguf(gguf);
+  const embeddings = new TokenEmbeddings(gguf);
+  const llama = sharedLlama.loadModel(ggufPath, { gpuLayers: opts.gpuLayers });
+  return {
+    source: pathOrDir,
+    gguf,
+    llama,
+    tokenizer,
+    generationConfig: isFolder ? readGenerationConfig(pathOrDir) : {},
+    embeddings,
+    architecture: llama.architecture,
+    free() {
+      embeddings.close();
+      llama.free();
+    },
+  };
+}
+
+function readGenerationConfig(dir: string): Record<string, unknown> {
+  const file = path.join(dir, "generation_config.json");
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+}
+
+/** Options of createEngine. */
+export interface EngineOptions {
+  /** Total positions shared by all sequences (default 4096). */
+  ctx?: number;
+  /** Concurrent sequences (default 1). */
+  maxSequences?: number;
+  /** Most inputs one llama_decode call carries (default 512). */
+  batchSize?: number;
+  /** CPU threads (default: physical cores). */
+  threads?: number;
+  /** KV cache type: "f16" (default) or "f32" (exact comparisons). */
+  kvType?: "f16" | "f32";
+  flashAttention?: boolean;
+}
+
+/** Creates an engine (a llama.cpp context) over a loaded model, after checking the memory it needs. */
+export function createEngine(model: RioModel, opts: EngineOptions = {}): Engine {
+  const ctx = opts.ctx ?? 4096;
+  const kvType = opts.kvType ?? "f16";
+  checkMemory(model.gguf, ctx, kvType);
+  const batch = Math.min(opts.batchSize ?? 512, ctx);
+  const context = model.llama.createContext({
+    nCtx: ctx,
+    nBatch: batch,
+    nUbatch: batch,
+    nSeqMax: opts.maxSequences ?? 1,
+    threads: opts.threads ?? physicalCores(),
+    kvType,
+    flashAttention: opts.flashAttention,
+  });
+  return new Engine(context);
+}

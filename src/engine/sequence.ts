@@ -1,0 +1,22 @@
+/** @module One sequence's slot in the shared llama.cpp context. */
+
+/**
+ * A sequence: a slot id in the llama.cpp context (its KV cells, or its convolution and recurrent state
+ * for hybrid models) and the next position to fill. Obtained from Engine.openSequence and given back
+ * with Engine.release.
+ */
+export interface Sequence {
+  /** llama.cpp sequence id (0..maxSequences-1). */
+  readonly id: number;
+  /** Number of positions already in the cache (the position of the next input). */
+  readonly length: number;
+  /** False once released. */
+  readonly open: boolean;
+}
+
+/** The engine's mutable view of a Sequence. */
+export class SequenceSlot implements Sequence {
+  length = 0;
+  open = true;
+  constructor(readonly id: number) {}
+}

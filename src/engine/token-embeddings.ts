@@ -1,0 +1,63 @@
+/**
+ * @module The model's input embedding table, read row by row from the GGUF file and dequantised exactly
+ * as ggml's get_rows does, so feeding E[id] as an embedding gives the same logits as feeding token id.
+ * Rows are read with pread on demand: the table stays in the page cache that llama.cpp's mmap shares,
+ * instead of a second copy in this process.
+ */
+import * as fs from "node:fs";
+import { dequantiseRow, GgmlType, type GgufFile, ggmlByteSize, ggmlTypeName, type SupportedType } from "../checkpoint/index.js";
+import { EngineError } from "./errors.js";
+
+const TOKEN_EMBEDDING = "token_embd.weight";
+/** Types whose rows Rio dequantises bit-exactly like ggml (the types `rio convert` writes). */
+const EMBEDDING_TYPES: readonly number[] = [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0];
+
+/** Row access to `token_embd.weight` of one GGUF file. */
+export class TokenEmbeddings {
+  readonly hiddenSize: number;
+  readonly vocabSize: number;
+  private readonly type: SupportedType;
+  private readonly rowBytes: number;
+  private readonly tableOffset: number;
+  private readonly scratch: Uint8Array;
+  private readonly rowValues: Float32Array;
+  private fd: number | undefined;
+
+  constructor(gguf: GgufFile) {
+    const tensor = gguf.tensors.find((t) => t.name === TOKEN_EMBEDDING);
+    if (!tensor) throw new EngineError(`${gguf.path}: no tensor ${TOKEN_EMBEDDING}`);
+    if (!EMBEDDING_TYPES.includes(tensor.type))
+      throw new EngineError(
+        `${gguf.path}: ${TOKEN_EMBEDDING} is ${ggmlTypeName(tensor.type)}; Rio dequantises embedding rows of ` +
+          `${EMBEDDING_TYPES.map(ggmlTypeName).join(", ")} only (convert the model with \`rio convert\`)`,
+      );
+    this.type = tensor.type as SupportedType;
+    [this.hiddenSize, this.vocabSize] = tensor.dims;
+    this.rowBytes = ggmlByteSize(this.type, this.hiddenSize);
+    this.tableOffset = gguf.dataOffset + tensor.offset;
+    this.scratch = new Uint8Array(this.rowBytes);
+    this.rowValues = new Float32Array(this.hiddenSize);
+    this.fd = fs.openSync(gguf.path, "r");
+  }
+
+  /** E[id] as float32 (into `out` when given). */
+  row(id: number, out: Float32Array = new Float32Array(this.hiddenSize)): Float32Array {
+    if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
+      throw new EngineError(`token id ${id} is outside the embedding table [0, ${this.vocabSize})`);
+    if (this.fd === undefined) throw new EngineError("the embedding table has been closed");
+    const n = fs.readSync(this.fd, this.scratch, 0, this.rowBytes, this.tableOffset + id * this.rowBytes);
+    if (n !== this.rowBytes) throw new EngineError(`short read of embedding row ${id}: ${n} of ${this.rowBytes} bytes`);
+    return dequantiseRow(this.type, this.scratch, 0, this.hiddenSize, out);
+  }
+
+  /** acc += weight * E[id] — the accumulate step of a soft (mixture) embedding. */
+  addScaledRow(id: number, weight: number, acc: Float32Array): void {
+    const row = this.row(id, this.rowValues);
+    for (let i = 0; i < row.length; i++) acc[i] += weight * row[i];
+  }
+
+  close(): void {
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

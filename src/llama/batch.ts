@@ -1,0 +1,57 @@
+/**
+ * @module One reusable llama_batch: allocated once by llama_batch_init, filled from typed arrays
+ * through zero-copy views of its native arrays (one bulk `set` per field, no per-element FFI).
+ */
+import koffi from "koffi";
+import type { LlamaApi } from "./ffi.js";
+import type { Batch } from "./structs.js";
+
+/** A native llama_batch for up to `capacity` tokens (token ids, or embedding rows of `nEmbd` floats). */
+export class NativeBatch {
+  readonly struct: Batch;
+  readonly tokens?: Int32Array;
+  readonly embd?: Float32Array;
+  readonly pos: Int32Array;
+  readonly nSeqId: Int32Array;
+  /** seq_id[i] is a separate one-element malloc per token (llama_batch_init). */
+  readonly seqIds: Int32Array[];
+  readonly outputs: Int8Array;
+
+  constructor(
+    private readonly api: LlamaApi,
+    readonly capacity: number,
+    readonly nEmbd: number,
+  ) {
+    this.struct = api.llama_batch_init(capacity, nEmbd, 1) as Batch;
+    const s = this.struct;
+    const view = (ptr: unknown, bytes: number) => koffi.view(ptr, bytes);
+    if (nEmbd > 0) this.embd = new Float32Array(view(s.embd, capacity * nEmbd * 4));
+    else this.tokens = new Int32Array(view(s.token, capacity * 4));
+    this.pos = new Int32Array(view(s.pos, capacity * 4));
+    this.nSeqId = new Int32Array(view(s.n_seq_id, capacity * 4));
+    this.nSeqId.fill(1);
+    const seqPtrs = koffi.decode(s.seq_id, koffi.array("void *", capacity)) as unknown[];
+    this.seqIds = seqPtrs.map((p) => new Int32Array(view(p, 4)));
+    this.outputs = new Int8Array(view(s.logits, capacity));
+  }
+
+  /** Writes the per-token fields shared by both kinds of batch; `input` is the token or embedding data. */
+  fill(
+    n: number,
+    pos: Int32Array,
+    seq: Int32Array,
+    logits: Uint8Array,
+    input: Int32Array | Float32Array,
+  ): void {
+    if (this.tokens) this.tokens.set(input as Int32Array);
+    else this.embd?.set(input as Float32Array);
+    this.pos.set(pos);
+    this.outputs.set(logits);
+    for (let i = 0; i < n; i++) this.seqIds[i][0] = seq[i];
+    this.struct.n_tokens = n;
+  }
+
+  free(): void {
+    this.api.llama_batch_free(this.struct);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * @module The llama.cpp / ggml functions Rio calls, declared through koffi from llama.h and
+ * ggml-backend.h of the pinned release. Nothing here holds state beyond the library handles.
+ */
+import koffi from "koffi";
+import { LlamaBatch, LlamaContextParams, LlamaModelParams } from "./structs.js";
+
+/** ggml_log_callback: void (*)(enum ggml_log_level level, const char * text, void * user_data). */
+export const LogCallback = koffi.proto(
+  "void rio_ggml_log_callback(int level, const char *text, void *user_data)",
+);
+
+/** The bound C API. Pointers (model, context, memory, vocab) are opaque koffi externals. */
+export function bindLibraries(ggmlPath: string, llamaPath: string) {
+  const ggml = koffi.load(ggmlPath);
+  const llama = koffi.load(llamaPath);
+  const logCallbackPtr = koffi.pointer(LogCallback);
+  return {
+    // ggml: backends and devices
+    ggml_backend_load_all_from_path: ggml.func("void ggml_backend_load_all_from_path(const char *dir)"),
+    ggml_backend_dev_count: ggml.func("size_t ggml_backend_dev_count()"),
+    ggml_backend_dev_get: ggml.func("void *ggml_backend_dev_get(size_t index)"),
+    ggml_backend_dev_type: ggml.func("int ggml_backend_dev_type(void *device)"),
+    ggml_backend_dev_name: ggml.func("const char *ggml_backend_dev_name(void *device)"),
+
+    // llama: process-wide
+    llama_backend_init: llama.func("void llama_backend_init()"),
+    llama_log_set: llama.func("llama_log_set", "void", [logCallbackPtr, "void *"]),
+    llama_print_system_info: llama.func("const char *llama_print_system_info()"),
+    llama_max_parallel_sequences: llama.func("size_t llama_max_parallel_sequences()"),
+    llama_model_default_params: llama.func("llama_model_default_params", LlamaModelParams, []),
+    llama_context_default_params: llama.func("llama_context_default_params", LlamaContextParams, []),
+
+    // model
+    llama_model_load_from_file: llama.func("llama_model_load_from_file", "void *", [
+      "const char *",
+      LlamaModelParams,
+    ]),
+    llama_model_free: llama.func("void llama_model_free(void *model)"),
+    llama_model_get_vocab: llama.func("void *llama_model_get_vocab(void *model)"),
+    llama_model_n_ctx_train: llama.func("int32_t llama_model_n_ctx_train(void *model)"),
+    llama_model_n_embd: llama.func("int32_t llama_model_n_embd(void *model)"),
+    llama_model_n_embd_inp: llama.func("int32_t llama_model_n_embd_inp(void *model)"),
+    llama_model_n_layer: llama.func("int32_t llama_model_n_layer(void *model)"),
+    llama_model_meta_val_str: llama.func(
+      "int32_t llama_model_meta_val_str(void *model, const char *key, _Out_ uint8_t *buf, size_t buf_size)",
+    ),
+    llama_vocab_n_tokens: llama.func("int32_t llama_vocab_n_tokens(void *vocab)"),
+    llama_tokenize: llama.func(
+      "int32_t llama_tokenize(void *vocab, const uint8_t *text, int32_t text_len, _Out_ int32_t *tokens, int32_t n_tokens_max, bool add_special, bool parse_special)",
+    ),
+    llama_token_to_piece: llama.func(
+      "int32_t llama_token_to_piece(void *vocab, int32_t token, _Out_ uint8_t *buf, int32_t length, int32_t lstrip, bool special)",
+    ),
+
+    // context, batch, decode, memory
+    llama_init_from_model: llama.func("llama_init_from_model", "void *", ["void *", LlamaContextParams]),
+    llama_free: llama.func("void llama_free(void *ctx)"),
+    llama_n_ctx: llama.func("uint32_t llama_n_ctx(void *ctx)"),
+    llama_batch_init: llama.func("llama_batch_init", LlamaBatch, ["int32_t", "int32_t", "int32_t"]),
+    llama_batch_free: llama.func("llama_batch_free", "void", [LlamaBatch]),
+    llama_decode: llama.func("llama_decode", "int32_t", ["void *", LlamaBatch]),
+    llama_get_logits: llama.func("float *llama_get_logits(void *ctx)"),
+    llama_get_logits_ith: llama.func("float *llama_get_logits_ith(void *ctx, int32_t i)"),
+    llama_get_memory: llama.func("void *llama_get_memory(void *ctx)"),
+    llama_memory_clear: llama.func("void llama_memory_clear(void *mem, bool data)"),
+    llama_memory_seq_rm: llama.func(
+      "bool llama_memory_seq_rm(void *mem, int32_t seq_id, int32_t p0, int32_t p1)",
+    ),
+    llama_memory_seq_pos_max: llama.func("int32_t llama_memory_seq_pos_max(void *mem, int32_t seq_id)"),
+  };
+}
+
+/** The bound API type. */
+export type LlamaApi = ReturnType<typeof bindLibraries>;

@@ -1,0 +1,10 @@
+/**
+ * @module Rio's binding to llama.cpp (the pinned v0.4.0 release shipped by node-llama-cpp): library
+ * discovery, the typed structs, models, contexts and async batched decoding of tokens or embeddings.
+ */
+export type { EmbeddingBatch, LlamaContext, TokenBatch } from "./context.js";
+export { type GpuPreference, type LibraryLocation, physicalCores } from "./discovery.js";
+export { LlamaError, type LlamaErrorCode } from "./errors.js";
+export { inspectGguf, SUPPORTED_ARCHITECTURES, validateGguf } from "./gguf-check.js";
+export { type BackendDevice, Llama, loadLlama, type ModelOptions } from "./llama.js";
+export type { ContextOptions, LlamaModel } from "./model.js";

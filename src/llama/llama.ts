@@ -1,0 +1,129 @@
+/**
+ * @module Process-wide llama.cpp setup: locate and load the libraries, load the ggml backends,
+ * initialise llama.cpp, check the struct layouts, and load models.
+ */
+import { existsSync } from "node:fs";
+import { type GpuPreference, type LibraryLocation, locateLibraries } from "./discovery.js";
+import { LlamaError } from "./errors.js";
+import { bindLibraries, type LlamaApi } from "./ffi.js";
+import { validateGguf } from "./gguf-check.js";
+import { installLogFilter } from "./log.js";
+import { LlamaModel } from "./model.js";
+import { BINDING_TARGET, type ContextParams, checkLayouts, type ModelParams } from "./structs.js";
+
+/** A ggml backend device (ggml_backend_dev_type: 0 CPU, 1 GPU, 2 integrated GPU, 3 accelerator). */
+export interface BackendDevice {
+  name: string;
+  type: "cpu" | "gpu" | "igpu" | "accel" | "meta";
+}
+
+const DEVICE_TYPES: BackendDevice["type"][] = ["cpu", "gpu", "igpu", "accel", "meta"];
+/** llama_load_mode (llama.h). */
+const LOAD_MODE = { NONE: 0, MMAP: 1 } as const;
+
+/** Options of Llama.loadModel. */
+export interface ModelOptions {
+  /** Layers to offload to the GPU (default: all when a GPU device exists, else 0). */
+  gpuLayers?: number;
+  /** Memory-map the file (default: llama.cpp decides). */
+  mmap?: boolean;
+}
+
+/** The loaded llama.cpp library. */
+export class Llama {
+  /** Backend devices ggml found after loading the backends. */
+  readonly devices: BackendDevice[];
+
+  constructor(
+    private readonly api: LlamaApi,
+    readonly location: LibraryLocation,
+  ) {
+    const count = Number(api.ggml_backend_dev_count());
+    this.devices = Array.from({ length: count }, (_, i) => {
+      const dev = api.ggml_backend_dev_get(i);
+      return {
+        name: api.ggml_backend_dev_name(dev) as string,
+        type: DEVICE_TYPES[api.ggml_backend_dev_type(dev) as number] ?? "accel",
+      };
+    });
+  }
+
+  /** True when a GPU (discrete or integrated) device is available. */
+  get hasGpu(): boolean {
+    return this.devices.some((d) => d.type === "gpu" || d.type === "igpu");
+  }
+
+  /** llama.cpp's description of the CPU features and backends it uses. */
+  systemInfo(): string {
+    return this.api.llama_print_system_info() as string;
+  }
+
+  /**
+   * Loads a GGUF model. The file is validated in TypeScript first (magic, supported architecture,
+   * required keys) because llama.cpp aborts the process on some malformed files.
+   */
+  loadModel(path: string, opts: ModelOptions = {}): LlamaModel {
+    if (!existsSync(path)) throw new LlamaError(`model file ${path} does not exist`, "bad-model-file", path);
+    validateGguf(path);
+    const params = this.api.llama_model_default_params() as ModelParams;
+    params.n_gpu_layers = opts.gpuLayers ?? (this.hasGpu ? -1 : 0);
+    if (opts.mmap !== undefined) params.load_mode = opts.mmap ? LOAD_MODE.MMAP : LOAD_MODE.NONE;
+    const handle = this.api.llama_model_load_from_file(path, params);
+    if (!handle)
+      throw new LlamaError(
+        `llama.cpp failed to load model ${path} (RIO_LLAMA_LOG=1 shows its reason)`,
+        "model-load-failed",
+        path,
+      );
+    return new LlamaModel(
+      this.api,
+      handle,
+      path,
+      () => this.api.llama_context_default_params() as ContextParams,
+    );
+  }
+}
+
+let loaded: Llama | undefined;
+
+/**
+ * Loads llama.cpp once per process: finds the library (opts.libDir, env RIO_LLAMA_LIB_DIR, else the
+ * installed `@node-llama-cpp/<platform>[-cuda|-vulkan]` package), loads the ggml backends from its
+ * folder, initialises llama.cpp and refuses to continue if its structs differ from the binding's.
+ * Later calls return the same instance.
+ *
+ * @example
+ * const llama = loadLlama();
+ * const model = llama.loadModel("model.gguf");
+ * const ctx = model.createContext({ nCtx: 4096, nSeqMax: 4 });
+ */
+export function loadLlama(opts: { libDir?: string; gpu?: GpuPreference } = {}): Llama {
+  if (loaded) {
+    if (opts.libDir && opts.libDir !== loaded.location.dir)
+      throw new LlamaError(
+        `llama.cpp is already loaded from ${loaded.location.dir}; one library per process`,
+        "invalid-argument",
+      );
+    return loaded;
+  }
+  const location = locateLibraries(opts);
+  let api: LlamaApi;
+  try {
+    api = bindLibraries(location.ggmlPath, location.llamaPath);
+  } catch (e) {
+    throw new LlamaError(
+      `cannot load ${location.llamaPath} (${location.source}) as ${BINDING_TARGET}: ${(e as Error).message}`,
+      "library-not-found",
+    );
+  }
+  installLogFilter(api);
+  api.ggml_backend_load_all_from_path(location.dir);
+  if (location.extDir) api.ggml_backend_load_all_from_path(location.extDir);
+  api.llama_backend_init();
+  checkLayouts(
+    api.llama_model_default_params() as ModelParams,
+    api.llama_context_default_params() as ContextParams,
+  );
+  loaded = new Llama(api, location);
+  return loaded;
+}

@@ -1,0 +1,195 @@
+/**
+ * @module A loaded llama.cpp model: its sizes and metadata, llama.cpp's own tokenizer, and the factory
+ * for contexts.
+ */
+import { LlamaContext } from "./context.js";
+import { physicalCores } from "./discovery.js";
+import { LlamaError } from "./errors.js";
+import type { LlamaApi } from "./ffi.js";
+import { type ContextParams, GGML_TYPE } from "./structs.js";
+
+/** Options of LlamaModel.createContext. */
+export interface ContextOptions {
+  /** Total KV cells (shared by all sequences when kvUnified). */
+  nCtx: number;
+  /** Most items one decode call may carry (default min(nCtx, 512)). */
+  nBatch?: number;
+  /** Physical micro-batch (default min(nBatch, 512), llama.cpp's own default). */
+  nUbatch?: number;
+  /** Number of sequences (ids 0..nSeqMax-1); at most llama.cpp's LLAMA_MAX_SEQ (256). */
+  nSeqMax?: number;
+  /** CPU threads for both single-token and batch decoding (default and maximum: physical cores). */
+  threads?: number;
+  /** KV cache element type (default "f16"; "f32" for exact comparisons). */
+  kvType?: "f16" | "f32";
+  /** Flash attention: true/false, or undefined to let llama.cpp decide. */
+  flashAttention?: boolean;
+  /** One KV buffer shared by all sequences (default true). */
+  kvUnified?: boolean;
+}
+
+/** A model loaded by Llama.loadModel. */
+export class LlamaModel {
+  readonly nVocab: number;
+  readonly nEmbd: number;
+  /** Floats per input embedding row for decodeEmbeddings (equals nEmbd for Qwen3 models). */
+  readonly nEmbdInput: number;
+  readonly nCtxTrain: number;
+  readonly nLayer: number;
+  /** general.architecture, e.g. "qwen3". */
+  readonly architecture: string;
+  private readonly vocab: unknown;
+  private readonly contexts = new Set<LlamaContext>();
+  private handle: unknown;
+
+  constructor(
+    private readonly api: LlamaApi,
+    handle: unknown,
+    readonly path: string,
+    private readonly contextDefaults: () => ContextParams,
+  ) {
+    this.handle = handle;
+    this.vocab = api.llama_model_get_vocab(handle);
+    this.nVocab = api.llama_vocab_n_tokens(this.vocab) as number;
+    this.nEmbd = api.llama_model_n_embd(handle) as number;
+    this.nEmbdInput = api.llama_model_n_embd_inp(handle) as number;
+    this.nCtxTrain = api.llama_model_n_ctx_train(handle) as number;
+    this.nLayer = api.llama_model_n_layer(handle) as number;
+    this.architecture = this.meta("general.architecture") ?? "";
+  }
+
+  /** A metadata value as a string (arrays are not supported by llama.cpp), or undefined when absent. */
+  meta(key: string): string | undefined {
+    const handle = this.live();
+    let buf = new Uint8Array(256);
+    let n = this.api.llama_model_meta_val_str(handle, key, buf, buf.length) as number;
+    if (n < 0) return undefined;
+    if (n >= buf.length) {
+      buf = new Uint8Array(n + 1);
+      n = this.api.llama_model_meta_val_str(handle, key, buf, buf.length) as number;
+    }
+    return Buffer.from(buf.buffer, 0, n).toString("utf8");
+  }
+
+  /**
+   * llama.cpp's tokenizer. `addSpecial` adds BOS/EOS if the model asks for them; `parseSpecial` turns
+   * special-token text such as `<|im_start|>` into its id instead of plain text.
+   */
+  tokenize(text: string, opts: { addSpecial: boolean; parseSpecial: boolean }): number[] {
+    this.live();
+    const bytes = Buffer.from(text, "utf8");
+    let out = new Int32Array(bytes.length + 8);
+    let n = this.api.llama_tokenize(
+      this.vocab,
+      bytes,
+      bytes.length,
+      out,
+      out.length,
+      opts.addSpecial,
+      opts.parseSpecial,
+    ) as number;
+    if (n < 0) {
+      if (n === -2147483648)
+        throw new LlamaError(
+          `tokenize: result for ${bytes.length} bytes overflows int32`,
+          "invalid-argument",
+        );
+      out = new Int32Array(-n);
+      n = this.api.llama_tokenize(
+        this.vocab,
+        bytes,
+        bytes.length,
+        out,
+        out.length,
+        opts.addSpecial,
+        opts.parseSpecial,
+      ) as number;
+    }
+    return Array.from(out.subarray(0, n));
+  }
+
+  /** The bytes of one token (may be a partial UTF-8 sequence); special tokens render as their text. */
+  tokenToPiece(id: number, opts: { special?: boolean } = {}): Uint8Array {
+    this.live();
+    if (!Number.isInteger(id) || id < 0 || id >= this.nVocab)
+      throw new LlamaError(
+        `tokenToPiece: token ${id} is outside the vocabulary [0, ${this.nVocab})`,
+        "invalid-argument",
+      );
+    const special = opts.special ?? true;
+    let buf = new Uint8Array(32);
+    let n = this.api.llama_token_to_piece(this.vocab, id, buf, buf.length, 0, special) as number;
+    if (n < 0) {
+      buf = new Uint8Array(-n);
+      n = this.api.llama_token_to_piece(this.vocab, id, buf, buf.length, 0, special) as number;
+    }
+    return buf.slice(0, n);
+  }
+
+  /** Creates a context; throws a LlamaError naming the request when llama.cpp refuses it. */
+  createContext(opts: ContextOptions): LlamaContext {
+    const handle = this.live();
+    const cores = physicalCores();
+    const nSeqMax = opts.nSeqMax ?? 1;
+    const nBatch = opts.nBatch ?? Math.min(opts.nCtx, 512);
+    const threads = opts.threads ?? cores;
+    const maxSeq = Number(this.api.llama_max_parallel_sequences());
+    const bad = (what: string) => new LlamaError(`createContext: ${what}`, "invalid-argument");
+    if (!Number.isInteger(opts.nCtx) || opts.nCtx < 1)
+      throw bad(`nCtx = ${opts.nCtx}; expected a positive integer`);
+    if (!Number.isInteger(nSeqMax) || nSeqMax < 1 || nSeqMax > maxSeq)
+      throw bad(`nSeqMax = ${nSeqMax}; llama.cpp allows 1..${maxSeq}`);
+    if (!Number.isInteger(nBatch) || nBatch < 1 || nBatch > opts.nCtx)
+      throw bad(`nBatch = ${nBatch}; expected 1..nCtx (${opts.nCtx})`);
+    if (!Number.isInteger(threads) || threads < 1 || threads > cores)
+      throw bad(
+        `threads = ${threads}; expected 1..${cores} (physical cores: llama.cpp workers spin, more threads than cores stalls decoding)`,
+      );
+    const params = this.contextDefaults();
+    Object.assign(params, {
+      n_ctx: opts.nCtx,
+      n_batch: nBatch,
+      n_ubatch: opts.nUbatch ?? Math.min(nBatch, 512),
+      n_seq_max: nSeqMax,
+      n_threads: threads,
+      n_threads_batch: threads,
+      type_k: opts.kvType === "f32" ? GGML_TYPE.F32 : GGML_TYPE.F16,
+      type_v: opts.kvType === "f32" ? GGML_TYPE.F32 : GGML_TYPE.F16,
+      flash_attn_type: opts.flashAttention === undefined ? -1 : opts.flashAttention ? 1 : 0,
+      kv_unified: opts.kvUnified ?? true,
+      no_perf: true,
+    });
+    const ctx = this.api.llama_init_from_model(handle, params);
+    if (!ctx)
+      throw new LlamaError(
+        `llama.cpp could not create a context with n_ctx ${opts.nCtx}, n_seq_max ${nSeqMax}, n_batch ${nBatch} for ${this.path} ` +
+          "(out of memory, or a parameter the model does not support; RIO_LLAMA_LOG=1 shows llama.cpp's reason)",
+        "context-create-failed",
+        this.path,
+      );
+    const nCtx = this.api.llama_n_ctx(ctx) as number;
+    const shape = {
+      nCtx,
+      nBatch: Math.min(nBatch, nCtx),
+      nSeqMax,
+      nVocab: this.nVocab,
+      nEmbdInput: this.nEmbdInput,
+    };
+    const context = new LlamaContext(this.api, ctx, shape, (c) => this.contexts.delete(c));
+    this.contexts.add(context);
+    return context;
+  }
+
+  /** Frees the model and every context still open on it. */
+  free(): void {
+    if (!this.handle) return;
+    for (const ctx of [...this.contexts]) ctx.free();
+    this.api.llama_model_free(this.handle);
+    this.handle = undefined;
+  }
+
+  private live(): unknown {
+    if (!this.handle) throw new LlamaError(`model ${this.path} has been freed`, "freed");
+    return this.handle;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * @module The C structs of llama.h, written field for field from the header of llama.cpp release v0.4.0
+ * (the one bundled with node-llama-cpp 3.21.1), plus the self-check that proves the loaded library
+ * agrees: sizes computed by hand from the header and default values read back from the library.
+ * C enums are `int` on every ABI Rio targets.
+ */
+import koffi, { type TypeObject } from "koffi";
+import { LlamaError } from "./errors.js";
+
+/** Which llama.cpp the binding is written for; quoted in every layout error. */
+export const BINDING_TARGET = "llama.cpp v0.4.0 from node-llama-cpp 3.21.1";
+
+/** llama_model_params (llama.h). */
+export const LlamaModelParams = koffi.struct("llama_model_params", {
+  devices: "void *",
+  tensor_buft_overrides: "void *",
+  n_gpu_layers: "int32_t",
+  split_mode: "int",
+  load_mode: "int",
+  lazy_mode: "int",
+  main_gpu: "int32_t",
+  tensor_split: "void *",
+  progress_callback: "void *",
+  progress_callback_user_data: "void *",
+  kv_overrides: "void *",
+  vocab_only: "bool",
+  check_tensors: "bool",
+  use_extra_bufts: "bool",
+  no_host: "bool",
+  no_alloc: "bool",
+  load_mtp: "bool",
+});
+
+/** llama_context_params (llama.h). */
+export const LlamaContextParams = koffi.struct("llama_context_params", {
+  n_ctx: "uint32_t",
+  n_batch: "uint32_t",
+  n_ubatch: "uint32_t",
+  n_seq_max: "uint32_t",
+  n_rs_seq: "uint32_t",
+  n_outputs_max: "uint32_t",
+  n_outputs_max_per_seq: "uint32_t",
+  n_threads: "int32_t",
+  n_threads_batch: "int32_t",
+  ctx_type: "int",
+  rope_scaling_type: "int",
+  pooling_type: "int",
+  attention_type: "int",
+  flash_attn_type: "int",
+  rope_freq_base: "float",
+  rope_freq_scale: "float",
+  yarn_ext_factor: "float",
+  yarn_attn_factor: "float",
+  yarn_beta_fast: "float",
+  yarn_beta_slow: "float",
+  yarn_orig_ctx: "uint32_t",
+  defrag_thold: "float",
+  cb_eval: "void *",
+  cb_eval_user_data: "void *",
+  type_k: "int",
+  type_v: "int",
+  abort_callback: "void *",
+  abort_callback_data: "void *",
+  embeddings: "bool",
+  offload_kqv: "bool",
+  no_perf: "bool",
+  op_offload: "bool",
+  swa_full: "bool",
+  kv_unified: "bool",
+  samplers: "void *",
+  n_samplers: "size_t",
+  ctx_other: "void *",
+});
+
+/** llama_batch (llama.h); the arrays are allocated by llama_batch_init. */
+export const LlamaBatch = koffi.struct("llama_batch", {
+  n_tokens: "int32_t",
+  token: "void *",
+  embd: "void *",
+  pos: "void *",
+  n_seq_id: "void *",
+  seq_id: "void *",
+  logits: "void *",
+});
+
+/** Plain-object views of the structs above, as koffi decodes them. */
+export type ModelParams = Record<string, unknown>;
+export type ContextParams = Record<string, unknown>;
+export interface Batch {
+  n_tokens: number;
+  token: unknown;
+  embd: unknown;
+  pos: unknown;
+  n_seq_id: unknown;
+  seq_id: unknown;
+  logits: unknown;
+}
+
+/** ggml_type values used for the KV cache (ggml.h). */
+export const GGML_TYPE = { F32: 0, F16: 1 } as const;
+
+/** Sizes on LP64 (x86-64 / arm64 Linux and macOS), counted from the header. */
+const EXPECTED_SIZES: [string, TypeObject, number][] = [
+  ["llama_model_params", LlamaModelParams, 80],
+  ["llama_context_params", LlamaContextParams, 160],
+  ["llama_batch", LlamaBatch, 56],
+];
+
+/** Defaults set by llama_model_default_params() in v0.4.0 (src/llama-model.cpp). */
+const MODEL_DEFAULTS: Record<string, number | boolean | null> = {
+  devices: null,
+  tensor_buft_overrides: null,
+  n_gpu_layers: -1,
+  split_mode: 1,
+  load_mode: -1,
+  lazy_mode: 1,
+  main_gpu: 0,
+  tensor_split: null,
+  progress_callback: null,
+  kv_overrides: null,
+  vocab_only: false,
+  check_tensors: false,
+  use_extra_bufts: true,
+  no_host: false,
+  no_alloc: false,
+  load_mtp: false,
+};
+
+/** Defaults set by llama_context_default_params() in v0.4.0 (src/llama-context.cpp). */
+const CONTEXT_DEFAULTS: Record<string, number | boolean | null> = {
+  n_ctx: 512,
+  n_batch: 2048,
+  n_ubatch: 512,
+  n_seq_max: 1,
+  n_rs_seq: 0,
+  n_outputs_max: 0,
+  n_outputs_max_per_seq: 1,
+  n_threads: 4,
+  n_threads_batch: 4,
+  ctx_type: 0,
+  rope_scaling_type: -1,
+  pooling_type: -1,
+  attention_type: -1,
+  flash_attn_type: -1,
+  rope_freq_base: 0,
+  rope_freq_scale: 0,
+  yarn_ext_factor: -1,
+  yarn_attn_factor: -1,
+  yarn_beta_fast: -1,
+  yarn_beta_slow: -1,
+  yarn_orig_ctx: 0,
+  defrag_thold: -1,
+  cb_eval: null,
+  type_k: GGML_TYPE.F16,
+  type_v: GGML_TYPE.F16,
+  abort_callback: null,
+  embeddings: false,
+  offload_kqv: true,
+  no_perf: true,
+  op_offload: true,
+  swa_full: true,
+  kv_unified: false,
+  samplers: null,
+  n_samplers: 0,
+  ctx_other: null,
+};
+
+function mismatch(what: string, expected: unknown, got: unknown): LlamaError {
+  return new LlamaError(
+    `llama.cpp struct layout mismatch: ${what} expected ${String(expected)} got ${String(got)}; ` +
+      `Rio's binding is written for ${BINDING_TARGET}`,
+    "layout-mismatch",
+  );
+}
+
+function checkDefaults(
+  struct: string,
+  got: Record<string, unknown>,
+  expected: Record<string, unknown>,
+): void {
+  for (const [field, want] of Object.entries(expected)) {
+    const value = got[field];
+    // A size_t arrives as a number or bigint; a NULL pointer as null.
+    const same = typeof value === "bigint" ? value === BigInt(want as number) : value === want;
+    if (!same) throw mismatch(`field ${struct}.${field}`, want, value);
+  }
+}
+
+/**
+ * Throws a "layout-mismatch" LlamaError unless the struct sizes and the library's default parameter
+ * structs are exactly those of the pinned release.
+ */
+export function checkLayouts(modelDefaults: ModelParams, contextDefaults: ContextParams): void {
+  for (const [name, type, size] of EXPECTED_SIZES) {
+    const got = koffi.sizeof(type);
+    if (got !== size) throw mismatch(`sizeof(${name})`, size, got);
+  }
+  checkDefaults("llama_model_params", modelDefaults, MODEL_DEFAULTS);
+  checkDefaults("llama_context_params", contextDefaults, CONTEXT_DEFAULTS);
+}

@@ -1,0 +1,101 @@
+/**
+ * @module reference/attention
+ * Causal grouped-query self-attention with per-head q/k RMSNorm and RoPE, as in Qwen3 (HF
+ * `Qwen3Attention`, llama.cpp `qwen3.cpp`) and, with `gated`, the output-gated variant of Qwen3-Next /
+ * Qwen3.5 (`q_proj` yields query and gate per head; the output is multiplied by sigmoid(gate)).
+ */
+import type { KVCache } from "./cache.js";
+import type { Capture } from "./capture.js";
+import { dot, linear, type Matrix, perHead, rmsNorm, rope, sigmoid, softmax } from "./ops.js";
+
+export interface AttentionWeights {
+  q_proj: Matrix;
+  k_proj: Matrix;
+  v_proj: Matrix;
+  o_proj: Matrix;
+  /** Per-head norm weights [head_dim], any (1 + w) offset already applied. */
+  q_norm: Float64Array;
+  k_norm: Float64Array;
+}
+
+export interface AttentionShape {
+  num_attention_heads: number;
+  num_key_value_heads: number;
+  head_dim: number;
+  rms_norm_eps: number;
+  rope_theta: number;
+  /** Leading dims of each head that RoPE rotates (head_dim * partial_rotary_factor). */
+  rotaryDim: number;
+  /** Qwen3-Next/3.5 output gate: q_proj rows are [query(head_dim), gate(head_dim)] per head. */
+  gated: boolean;
+}
+
+/**
+ * Runs the new rows `x` (positions `start`, `start + 1`, ...) through attention, appending their keys
+ * and values to `cache`; returns the o_proj output rows.
+ */
+export function selfAttention(
+  x: Float64Array[],
+  start: number,
+  w: AttentionWeights,
+  s: AttentionShape,
+  cache: KVCache,
+  il: number,
+  cb: Capture,
+): Float64Array[] {
+  const { num_attention_heads: nHead, num_key_value_heads: nKv, head_dim: d } = s;
+  if (nHead % nKv !== 0) throw new Error(`attention: ${nHead} heads are not a multiple of ${nKv} KV heads`);
+
+  // projections; the gated q_proj interleaves per head: [q_h (d), gate_h (d)] for h = 0..nHead-1
+  const qFull = x.map((r) => linear(w.q_proj, r));
+  const q = s.gated ? qFull.map((r) => pick(r, nHead, d, 0)) : qFull;
+  const gate = s.gated ? qFull.map((r) => pick(r, nHead, d, 1)) : [];
+  const k = x.map((r) => linear(w.k_proj, r));
+  const v = x.map((r) => linear(w.v_proj, r));
+  cb.rows("q", il, q);
+  cb.rows("k", il, k);
+  cb.rows("v", il, v);
+  if (s.gated) cb.rows("gate", il, gate);
+
+  // q/k norm over each head, then RoPE at the absolute position
+  const qNorm = q.map((r) => perHead(r, nHead, d, (h) => rmsNorm(h, w.q_norm, s.rms_norm_eps)));
+  const kNorm = k.map((r) => perHead(r, nKv, d, (h) => rmsNorm(h, w.k_norm, s.rms_norm_eps)));
+  cb.rows("q_norm", il, qNorm);
+  cb.rows("k_norm", il, kNorm);
+  const qRope = qNorm.map((r, t) => perHead(r, nHead, d, (h) => rope(h, start + t, s.rotaryDim, s.rope_theta)));
+  const kRope = kNorm.map((r, t) => perHead(r, nKv, d, (h) => rope(h, start + t, s.rotaryDim, s.rope_theta)));
+  cb.rows("q_rope", il, qRope);
+  cb.rows("k_rope", il, kRope);
+
+  if (cache.keys.length !== start) throw new Error(`attention: KV cache holds ${cache.keys.length} positions, expected ${start}`);
+  cache.keys.push(...kRope);
+  cache.values.push(...v);
+
+  // causal softmax(q k^T / sqrt(d)) v; query head h reads KV head h / (nHead / nKv) (HF repeat_kv)
+  const group = nHead / nKv;
+  let out = qRope.map((qr, t) =>
+    perHead(qr, nHead, d, (qh, h) => {
+      const kvOff = Math.floor(h / group) * d;
+      const visible = start + t + 1;
+      const scores = new Float64Array(visible);
+      for (let p = 0; p < visible; p++) scores[p] = dot(qh, cache.keys[p].subarray(kvOff, kvOff + d)) / Math.sqrt(d);
+      const probs = softmax(scores);
+      const o = new Float64Array(d);
+      for (let p = 0; p < visible; p++) for (let j = 0; j < d; j++) o[j] += probs[p] * cache.values[p][kvOff + j];
+      return o;
+    }),
+  );
+  if (s.gated) {
+    cb.rows("attn_pregate", il, out);
+    out = out.map((r, t) => r.map((val, i) => val * sigmoid(gate[t][i])));
+  }
+  cb.rows("attn", il, out);
+  return out.map((r) => linear(w.o_proj, r));
+}
+
+/** Part `which` (0 = query, 1 = gate) of each head in a row laid out as [q_h (d), gate_h (d)] per head. */
+function pick(row: Float64Array, heads: number, d: number, which: 0 | 1): Float64Array {
+  const out = new Float64Array(heads * d);
+  for (let h = 0; h < heads; h++) out.set(row.subarray((2 * h + which) * d, (2 * h + which + 1) * d), h * d);
+  return out;
+}

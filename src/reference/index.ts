@@ -1,0 +1,40 @@
+/**
+ * @module reference
+ * Float64 reference forward passes of the Qwen3 family, read straight from a Hugging Face checkpoint:
+ * the executable spec that the engine (llama.cpp on the converted GGUF) is compared against. Slow and
+ * memory-hungry (8 bytes per parameter) by design: for tiny test models only.
+ *
+ * @example
+ * const ref = openReference(openCheckpoint(dir));
+ * const cache = ref.newCache();
+ * const { logits } = ref.forward({ tokens: [1, 2, 3] }, cache, { capture: ["L0.attn_norm"] });
+ */
+import type { Checkpoint, ModelType } from "../checkpoint/index.js";
+import type { DecoderReference } from "./decoder.js";
+import { Qwen3Reference } from "./qwen3.js";
+import { Qwen3_5Reference } from "./qwen3_5.js";
+import { Qwen3_5MoeReference } from "./qwen3_5_moe.js";
+import { Qwen3MoeReference } from "./qwen3_moe.js";
+
+export { KVCache, LinearAttentionState, ReferenceCache, type LayerCache } from "./cache.js";
+export type { ForwardOptions, ForwardResult, ReferenceInput } from "./decoder.js";
+export { DecoderReference } from "./decoder.js";
+export { Qwen3Reference, Qwen3MoeReference, Qwen3_5Reference, Qwen3_5MoeReference };
+
+/** model_type -> reference class, one line each. */
+export const references: Record<ModelType, new (ckpt: Checkpoint) => DecoderReference> = {
+  qwen3: Qwen3Reference,
+  qwen3_moe: Qwen3MoeReference,
+  qwen3_5: Qwen3_5Reference,
+  qwen3_5_moe: Qwen3_5MoeReference,
+};
+
+/** The reference for the checkpoint's model_type; an unknown model_type is an error naming it. */
+export function openReference(ckpt: Checkpoint): DecoderReference {
+  const type = ckpt.config.model_type;
+  const Reference = Object.hasOwn(references, type) ? references[type] : undefined;
+  if (!Reference) {
+    throw new Error(`${ckpt.dir}/config.json: model_type "${type}" has no reference; known: ${Object.keys(references).join(", ")}`);
+  }
+  return new Reference(ckpt);
+}

@@ -1,0 +1,19 @@
+/**
+ * @module Public API of the tokenizer layer: tokenizer + chat template with special-token-safe encoding, and
+ * the pure incremental output parsers (reasoning, tool calls, UTF-8 detokenising).
+ */
+
+export { type ReasoningEvent, ReasoningParser, type ReasoningParserOptions } from "./reasoning-parser.js";
+export { RioTokenizer, type SpecialIds } from "./rio-tokenizer.js";
+export { TokenizerError } from "./tokenizer-error.js";
+export { parseJsonToolCall } from "./tool-call-json.js";
+export {
+  type ToolCallBodyParser,
+  type ToolCallEvent,
+  ToolCallParser,
+  type ToolCallParserOptions,
+} from "./tool-call-parser.js";
+export { type ParsedToolCall, ToolCallSyntaxError, type ToolDefinitions } from "./tool-call-types.js";
+export { parseXmlToolCall } from "./tool-call-xml.js";
+export type { ChatMessage, ChatOptions, ChatToolCall } from "./types.js";
+export { Utf8StreamDecoder } from "./utf8-stream-decoder.js";

@@ -1,0 +1,79 @@
+/** @module Engine self-consistency checks shared by all architectures (token vs embedding, batch vs single, tokenizer). */
+import type { Engine, RioModel } from "../../src/engine/index.js";
+import { conformancePrompt, engineLogits } from "./harness.js";
+import { compareLogits } from "./metrics.js";
+
+/** Text in many scripts, code and odd whitespace: Rio's tokenizer and llama.cpp's must agree on it. */
+export const MULTILINGUAL_SAMPLE = [
+  "Olá, você já visitou o Rio de Janeiro? A ação é rápida: coração, pão, maçã.",
+  "我们今天学习机器学习。日本語のテキストも大丈夫ですか？한국어도 있어요.",
+  "مرحبا بالعالم — العربية من اليمين إلى اليسار",
+  "Emoji: 👩🏽‍💻🚀🇧🇷 and ZWJ 👨‍👩‍👧‍👦",
+  "def f(x):\n\treturn {'a': x ** 2}  # comment\n\n\n    spaces   runs\r\n",
+];
+// Not in the sample: text spelling added tokens such as "<think>". llama.cpp always matches user-defined
+// added tokens, even with parse_special off; Rio's plain-text encoding never does (user text must not
+// inject <think>), so the two differ there by design (tested in test/tokenizer).
+
+/**
+ * Max |Δ logit| between feeding `steps` tokens by id and feeding their embedding rows, after the same
+ * prompt. The two runs use the same cache cells one after the other, so any difference is the input path.
+ */
+export async function tokenVsEmbedding(model: RioModel, engine: Engine, steps = 16): Promise<number> {
+  const prompt = conformancePrompt(model);
+  const continuation = model.tokenizer.encode(" Primeiro somamos 17 e 25, o que dá 42. Depois escrevemos o código.").slice(0, steps);
+  const run = async (asRows: boolean) => {
+    const seq = engine.openSequence();
+    try {
+      await engine.step([{ seq, tokens: prompt, logits: "none" }]);
+      const rows: Float32Array[] = [];
+      for (const token of continuation) {
+        const [[logits]] = await engine.step([asRows ? { seq, embedding: model.embeddings.row(token) } : { seq, tokens: [token] }]);
+        rows.push(logits.slice());
+      }
+      return rows;
+    } finally {
+      engine.release(seq);
+    }
+  };
+  return compareLogits(await run(false), await run(true)).max_abs_logit_diff;
+}
+
+/** Max |Δ logit| between sequences run alone and the same sequences prefilled and decoded in shared steps. */
+export async function batchVsSingle(model: RioModel, engine: Engine, decodeSteps = 8): Promise<number> {
+  const prompts = [
+    conformancePrompt(model),
+    model.tokenizer.encodeChat([{ role: "user", content: "Conte até dez em português." }], { addGenerationPrompt: true }),
+    model.tokenizer.encodeChat([{ role: "user", content: "把这句话翻译成英文：今天天气很好。" }], { addGenerationPrompt: true, enableThinking: false }),
+  ];
+  const continuation = model.tokenizer.encode(" um dois três quatro cinco seis sete oito").slice(0, decodeSteps);
+  const alone: Float32Array[][] = [];
+  for (const prompt of prompts) alone.push(await engineLogits(engine, [...prompt, ...continuation]));
+  const seqs = prompts.map(() => engine.openSequence());
+  let maxDiff = 0;
+  try {
+    const prefill = await engine.step(prompts.map((tokens, i) => ({ seq: seqs[i], tokens, logits: "all" as const })));
+    prefill.forEach((rows, i) => {
+      maxDiff = Math.max(maxDiff, compareLogits(alone[i].slice(0, prompts[i].length), rows).max_abs_logit_diff);
+    });
+    for (let k = 0; k < continuation.length; k++) {
+      // decoding steps as embedding inputs, all sequences in one llama_decode
+      const rows = await engine.step(seqs.map((seq) => ({ seq, embedding: model.embeddings.row(continuation[k]) })));
+      rows.forEach(([row], i) => {
+        maxDiff = Math.max(maxDiff, compareLogits([alone[i][prompts[i].length + k]], [row]).max_abs_logit_diff);
+      });
+    }
+  } finally {
+    for (const seq of seqs) engine.release(seq);
+  }
+  return maxDiff;
+}
+
+/** Texts where Rio's tokenizer and llama.cpp's disagree (empty when they agree everywhere). */
+export function tokenizerMismatches(model: RioModel): string[] {
+  return MULTILINGUAL_SAMPLE.filter((text) => {
+    const rio = model.tokenizer.encode(text);
+    const llama = model.llama.tokenize(text, { addSpecial: false, parseSpecial: false });
+    return rio.length !== llama.length || rio.some((id, i) => id !== llama[i]);
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * @module The conformance harness shared by every architecture: a tiny checkpoint from make-tiny, its
+ * float64 reference, and the engine on GGUF conversions of it. Used by the CI test and by
+ * `npm run conformance`.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { convertToGguf, type ModelType, makeTinyModel, openCheckpoint, type Quant } from "../../src/checkpoint/index.js";
+import { createEngine, type Engine, loadModel, type RioModel } from "../../src/engine/index.js";
+import { openReference } from "../../src/reference/index.js";
+import type { ChatMessage } from "../../src/tokenizer/index.js";
+import { type Agreement, compareLogits } from "./metrics.js";
+
+/** A real chat: system prompt, a multilingual user turn, and a generation prompt with thinking on. */
+export const CONFORMANCE_CHAT: ChatMessage[] = [
+  { role: "system", content: "You are Rio, a careful assistant. Answer briefly and show your reasoning." },
+  {
+    role: "user",
+    content:
+      "Qual é a soma de 17 e 25? Explique passo a passo. 然后用中文说一句话。 Then write `x = [i**2 for i in range(5)]` in Python.",
+  },
+];
+
+/** One architecture's tiny model converted to the precisions under test. */
+export interface TinyFixture {
+  arch: ModelType;
+  dir: string;
+  gguf: Partial<Record<Quant, string>>;
+  cleanup(): void;
+}
+
+/** Writes a tiny f32 checkpoint of `arch` and converts it to each of `quants`. */
+export function makeFixture(arch: ModelType, quants: Quant[], seed = 7, overrides: Record<string, number> = {}): TinyFixture {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `rio-conf-${arch}-`));
+  const dir = path.join(root, "hf");
+  makeTinyModel({ arch, out: dir, seed, dtype: "f32", overrides });
+  const gguf: TinyFixture["gguf"] = {};
+  for (const quant of quants) {
+    gguf[quant] = path.join(root, `${arch}-${quant}.gguf`);
+    convertToGguf(dir, gguf[quant] as string, { quant });
+  }
+  return { arch, dir, gguf, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/** An engine set up for exact comparison: F32 KV cache, no flash attention. */
+export function exactEngine(model: RioModel, maxSequences = 1, batchSize = 512): Engine {
+  return createEngine(model, { ctx: 1024, maxSequences, kvType: "f32", flashAttention: false, batchSize });
+}
+
+/** Logits of every prompt position from the engine (prompt fed as tokens, in chunks of batchSize). */
+export async function engineLogits(engine: Engine, tokens: number[]): Promise<Float32Array[]> {
+  const seq = engine.openSequence();
+  try {
+    const [rows] = await engine.step([{ seq, tokens, logits: "all" }]);
+    return rows.map((r) => r.slice());
+  } finally {
+    engine.release(seq);
+  }
+}
+
+/** Reference logits of every prompt position, fed in one call. */
+export function referenceLogits(dir: string, tokens: number[]): Float64Array[] {
+  const ckpt = openCheckpoint(dir);
+  try {
+    const reference = openReference(ckpt);
+    return reference.forward({ tokens }, reference.newCache()).logits;
+  } finally {
+    ckpt.close();
+  }
+}
+
+/** Conformance of one precision of `fixture` against a baseline (the reference for f32, else engine f32). */
+export interface PrecisionReport extends Agreement {
+  arch: ModelType;
+  precision: string;
+}
+
+/** The prompt every check uses: the chat rendered with the checkpoint's template. */
+export function conformancePrompt(model: RioModel): number[] {
+  return model.tokenizer.encodeChat(CONFORMANCE_CHAT, { addGenerationPrompt: true });
+}
+
+/** Runs reference-vs-engine at F32 and engine Q8_0/Q4_0 vs engine F32 on one fixture. */
+export async function precisionReports(fixture: TinyFixture, batchSize = 512): Promise<PrecisionReport[]> {
+  const reports: PrecisionReport[] = [];
+  let f32Rows: Float32Array[] | undefined;
+  for (const [quant, file] of Object.entries(fixture.gguf) as [Quant, string][]) {
+    const model = loadModel(file);
+    try {
+      const engine = exactEngine(model, 1, batchSize);
+      try {
+        const tokens = conformancePrompt(model);
+        const rows = await engineLogits(engine, tokens);
+        if (quant === "f32") {
+          f32Rows = rows;
+          reports.push({ arch: fixture.arch, precision: "f32_vs_reference", ...compareLogits(referenceLogits(fixture.dir, tokens), rows) });
+        } else if (f32Rows) {
+          reports.push({ arch: fixture.arch, precision: `${quant}_vs_f32`, ...compareLogits(f32Rows, rows) });
+        }
+      } finally {
+        engine.close();
+      }
+    } finally {
+      model.free();
+    }
+  }
+  return reports;
+}

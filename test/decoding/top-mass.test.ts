@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { topMass } from "../../src/decoding/index.js";
+import { type LogitsShape, refSortedIds, refTopMass, syntheticLogits } from "./reference.js";
+
+const SHAPES: LogitsShape[] = ["peaked", "two-way", "head50", "head500", "flat"];
+
+// Tolerance: both sides accumulate in float64; they differ only in summation order.
+const TOL = 1e-9;
+
+test("topMass matches the full-sort reference (entropy, head ids, probabilities)", () => {
+  let seed = 1;
+  for (const shape of SHAPES) {
+    for (const [mass, maxCount, invT] of [
+      [0.999, 1024, 1],
+      [0.95, 151936, 1 / 0.6],
+      [0.5, 16, 1],
+      [1, 64, 1],
+    ] as const) {
+      const logits = syntheticLogits(shape, seed % 2 ? 151936 : 32768, seed++);
+      const fast = topMass(logits, { mass, maxCount, invTemperature: invT });
+      const ref = refTopMass(logits, mass, maxCount, invT);
+      const label = `${shape} mass=${mass} cap=${maxCount} invT=${invT}`;
+      assert.ok(Math.abs(fast.entropy - ref.entropy) <= TOL * Math.max(1, ref.entropy), `${label} entropy`);
+      assert.deepEqual(Array.from(fast.ids), ref.ids, `${label} ids`);
+      for (let i = 0; i < ref.probs.length; i++)
+        assert.ok(Math.abs(fast.probs[i] - ref.probs[i]) <= TOL, `${label} p[${i}]`);
+      assert.ok(Math.abs(fast.mass - ref.mass) <= TOL, `${label} mass`);
+    }
+  }
+});
+
+test("topMass skips masked (-Infinity) logits and handles ties", () => {
+  const logits = new Float32Array([2, Number.NEGATIVE_INFINITY, 2, 1, Number.NEGATIVE_INFINITY]);
+  const fast = topMass(logits, { mass: 1, maxCount: 10 });
+  const ref = refTopMass(logits, 1, 10);
+  assert.deepEqual(Array.from(fast.ids), ref.ids);
+  assert.ok(Math.abs(fast.entropy - ref.entropy) < 1e-12);
+  assert.throws(
+    () => topMass(new Float32Array([Number.NEGATIVE_INFINITY]), { mass: 1, maxCount: 1 }),
+    /-Infinity/,
+  );
+});
+
+test("topMass on a 152k row is much cheaper than one full sort", () => {
+  const logits = syntheticLogits("head50", 151936, 99);
+  const time = (f: () => void, reps: number) => {
+    const start = performance.now();
+    for (let i = 0; i < reps; i++) f();
+    return (performance.now() - start) / reps;
+  };
+  time(() => topMass(logits, { mass: 0.999, maxCount: 1024 }), 5); // warm up
+  const fast = time(() => topMass(logits, { mass: 0.999, maxCount: 1024 }), 20);
+  const sort = time(() => refSortedIds(logits), 3);
+  // Relative, so a loaded machine does not fail it: the fast path must stay far below O(V log V).
+  assert.ok(fast < sort / 3, `topMass ${fast.toFixed(2)} ms vs full sort ${sort.toFixed(2)} ms`);
+});
