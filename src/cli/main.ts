@@ -3,9 +3,12 @@
  * and exports `register(program)`.
  */
 import { Command } from "commander";
+import * as chat from "./commands/chat.js";
 import * as convert from "./commands/convert.js";
 import * as makeTiny from "./commands/make-tiny.js";
 import * as render from "./commands/render.js";
+import * as run from "./commands/run.js";
+import * as serve from "./commands/serve.js";
 
 const program = new Command()
   .name("rio")
@@ -13,10 +16,20 @@ const program = new Command()
   .version("0.1.0");
 
 const commands: Array<{ register(program: Command): void }> = [
+  chat,
   convert,
   makeTiny,
   render,
+  run,
+  serve,
 ];
 for (const command of commands) command.register(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Users get the specific message; RIO_DEBUG=1 adds the stack.
+  const message = error instanceof Error ? (process.env.RIO_DEBUG ? error.stack : error.message) : String(error);
+  process.stderr.write(`rio: ${message}\n`);
+  process.exitCode = 1;
+}

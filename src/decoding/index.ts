@@ -11,6 +11,7 @@
 export { argmax, type Candidates, filterCandidates, pickCandidate } from "./candidates.js";
 export type { DecodingController, StepResult, StopParams, StopReason } from "./controller.js";
 export { CotController } from "./cot-controller.js";
+export { type TokenLogprob, tokenLogprob } from "./logprobs.js";
 export { MATH_TOKEN_STRINGS, mathTokenIds } from "./math-tokens.js";
 export {
   type FedInput,
@@ -42,3 +43,13 @@ export {
 } from "./swir-vocab.js";
 export { topKIndices } from "./top-k.js";
 export { type TopMass, type TopMassOptions, topMass } from "./top-mass.js";
+export {
+  type FinishReason,
+  type GenerateRequest,
+  type GenerateStep,
+  type GenerateSummary,
+  generate,
+  preparePrompt,
+  type ReasoningOptions,
+} from "./generate.js";
+export { StopStringMatcher } from "./stop-strings.js";

@@ -10,3 +10,4 @@ export { checkMemory, estimateMemory } from "./memory-estimate.js";
 export type { Sequence } from "./sequence.js";
 export type { EmbeddingInput, StepInput, StepOutput, TokenInput } from "./step-plan.js";
 export { TokenEmbeddings } from "./token-embeddings.js";
+export { Scheduler, type SchedulerOptions, SequenceLease } from "./scheduler.js";

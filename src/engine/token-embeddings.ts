@@ -22,6 +22,7 @@ export class TokenEmbeddings {
   private readonly scratch: Uint8Array;
   private readonly rowValues: Float32Array;
   private fd: number | undefined;
+  private mean: Float32Array | undefined;
 
   constructor(gguf: GgufFile) {
     const tensor = gguf.tensors.find((t) => t.name === TOKEN_EMBEDDING);
@@ -54,6 +55,21 @@ export class TokenEmbeddings {
   addScaledRow(id: number, weight: number, acc: Float32Array): void {
     const row = this.row(id, this.rowValues);
     for (let i = 0; i < row.length; i++) acc[i] += weight * row[i];
+  }
+
+  /**
+   * The mean of all rows (float64 sums), computed on first use and kept: the expected row of a
+   * distribution's tail, which sparse soft embeddings give the mass they leave out.
+   */
+  meanRow(): Float32Array {
+    if (this.mean) return this.mean;
+    const sum = new Float64Array(this.hiddenSize);
+    for (let id = 0; id < this.vocabSize; id++) {
+      const row = this.row(id, this.rowValues);
+      for (let i = 0; i < row.length; i++) sum[i] += row[i];
+    }
+    this.mean = Float32Array.from(sum, (x) => x / this.vocabSize);
+    return this.mean;
   }
 
   close(): void {

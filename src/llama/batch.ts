@@ -6,6 +6,12 @@ import koffi from "koffi";
 import type { LlamaApi } from "./ffi.js";
 import type { Batch } from "./structs.js";
 
+/**
+ * Positions per embedding input: M-RoPE models (qwen35, qwen35moe) read 4 rows of n_tokens positions
+ * from an embedding batch (llama_batch_allocr::split: pos[j * n_tokens + i]), one from a token batch.
+ */
+const EMBD_POS_ROWS = 4;
+
 /** A native llama_batch for up to `capacity` tokens (token ids, or embedding rows of `nEmbd` floats). */
 export class NativeBatch {
   readonly struct: Batch;
@@ -22,12 +28,15 @@ export class NativeBatch {
     readonly capacity: number,
     readonly nEmbd: number,
   ) {
-    this.struct = api.llama_batch_init(capacity, nEmbd, 1) as Batch;
+    // llama_batch_init sizes pos like the other per-token arrays, so an embedding batch is made
+    // EMBD_POS_ROWS times longer than used to hold the extra position rows
+    const slots = nEmbd > 0 ? EMBD_POS_ROWS * capacity : capacity;
+    this.struct = api.llama_batch_init(slots, nEmbd, 1) as Batch;
     const s = this.struct;
     const view = (ptr: unknown, bytes: number) => koffi.view(ptr, bytes);
     if (nEmbd > 0) this.embd = new Float32Array(view(s.embd, capacity * nEmbd * 4));
     else this.tokens = new Int32Array(view(s.token, capacity * 4));
-    this.pos = new Int32Array(view(s.pos, capacity * 4));
+    this.pos = new Int32Array(view(s.pos, slots * 4));
     this.nSeqId = new Int32Array(view(s.n_seq_id, capacity * 4));
     this.nSeqId.fill(1);
     const seqPtrs = koffi.decode(s.seq_id, koffi.array("void *", capacity)) as unknown[];
@@ -46,6 +55,13 @@ export class NativeBatch {
     if (this.tokens) this.tokens.set(input as Int32Array);
     else this.embd?.set(input as Float32Array);
     this.pos.set(pos);
+    if (this.embd) {
+      // text positions for M-RoPE: the same in the temporal, height and width rows, 0 in the last
+      // (what llm_graph_input_pos::set_input does for token batches)
+      this.pos.set(pos, n);
+      this.pos.set(pos, 2 * n);
+      this.pos.fill(0, 3 * n, 4 * n);
+    }
     this.outputs.set(logits);
     for (let i = 0; i < n; i++) this.seqIds[i][0] = seq[i];
     this.struct.n_tokens = n;

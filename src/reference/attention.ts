@@ -62,26 +62,31 @@ export function selfAttention(
   const kNorm = k.map((r) => perHead(r, nKv, d, (h) => rmsNorm(h, w.k_norm, s.rms_norm_eps)));
   cb.rows("q_norm", il, qNorm);
   cb.rows("k_norm", il, kNorm);
-  const qRope = qNorm.map((r, t) => perHead(r, nHead, d, (h) => rope(h, start + t, s.rotaryDim, s.rope_theta)));
+  const qRope = qNorm.map((r, t) =>
+    perHead(r, nHead, d, (h) => rope(h, start + t, s.rotaryDim, s.rope_theta)),
+  );
   const kRope = kNorm.map((r, t) => perHead(r, nKv, d, (h) => rope(h, start + t, s.rotaryDim, s.rope_theta)));
   cb.rows("q_rope", il, qRope);
   cb.rows("k_rope", il, kRope);
 
-  if (cache.keys.length !== start) throw new Error(`attention: KV cache holds ${cache.keys.length} positions, expected ${start}`);
+  if (cache.keys.length !== start) {
+    throw new Error(`attention: KV cache holds ${cache.keys.length} positions, expected ${start}`);
+  }
   cache.keys.push(...kRope);
   cache.values.push(...v);
 
-  // causal softmax(q k^T / sqrt(d)) v; query head h reads KV head h / (nHead / nKv) (HF repeat_kv)
+  // causal softmax(q k^T / sqrt(d)) v over positions 0 .. start + t; query head h reads KV head
+  // floor(h / (nHead / nKv)), i.e. consecutive query heads share a KV head (HF repeat_kv)
   const group = nHead / nKv;
   let out = qRope.map((qr, t) =>
     perHead(qr, nHead, d, (qh, h) => {
-      const kvOff = Math.floor(h / group) * d;
-      const visible = start + t + 1;
-      const scores = new Float64Array(visible);
-      for (let p = 0; p < visible; p++) scores[p] = dot(qh, cache.keys[p].subarray(kvOff, kvOff + d)) / Math.sqrt(d);
-      const probs = softmax(scores);
+      const kv = Math.floor(h / group) * d;
+      const visible = cache.keys.slice(0, start + t + 1);
+      const probs = softmax(visible.map((key) => dot(qh, key.subarray(kv, kv + d)) / Math.sqrt(d)));
       const o = new Float64Array(d);
-      for (let p = 0; p < visible; p++) for (let j = 0; j < d; j++) o[j] += probs[p] * cache.values[p][kvOff + j];
+      for (const [p, prob] of probs.entries()) {
+        for (let j = 0; j < d; j++) o[j] += prob * cache.values[p][kv + j];
+      }
       return o;
     }),
   );

@@ -36,7 +36,8 @@ export class ReferenceCache {
   /** The cache of layer `il`, checked to be of the kind that layer needs. */
   layer<K extends LayerCache["kind"]>(il: number, kind: K): Extract<LayerCache, { kind: K }> {
     const c = this.layers[il];
-    if (c?.kind !== kind) throw new Error(`reference cache: layer ${il} holds ${c?.kind ?? "nothing"}, expected ${kind}`);
+    if (c?.kind !== kind)
+      throw new Error(`reference cache: layer ${il} holds ${c?.kind ?? "nothing"}, expected ${kind}`);
     return c as Extract<LayerCache, { kind: K }>;
   }
 }

@@ -14,14 +14,19 @@ export class Capture {
   rows(name: string, il: number, rows: Float64Array[]): void {
     const key = il < 0 ? name : `L${il}.${name}`;
     this.seen.add(key);
-    if (this.wanted.has(key)) this.captured.set(key, rows.map((r) => Float64Array.from(r)));
+    // copies: captured rows stay as they were, whatever later code or the caller does with the originals
+    if (this.wanted.has(key)) this.captured.set(key, rows.map(copyRow));
   }
 
   /** Throws if a requested name was never produced, listing the names this forward pass has. */
   check(): void {
     const missing = [...this.wanted].filter((k) => !this.seen.has(k));
     if (missing.length > 0) {
-      throw new Error(`reference: no intermediate named ${missing.join(", ")}; available: ${[...this.seen].join(", ")}`);
+      throw new Error(
+        `reference: no intermediate named ${missing.join(", ")}; available: ${[...this.seen].join(", ")}`,
+      );
     }
   }
 }
+
+const copyRow = (r: Float64Array): Float64Array => Float64Array.from(r);

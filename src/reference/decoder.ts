@@ -37,7 +37,9 @@ export abstract class DecoderReference {
     this.w = new ReferenceWeights(ckpt);
     const { vocab_size: vocab, hidden_size: hidden } = this.config;
     this.embed = this.w.matrix("model.embed_tokens.weight", vocab, hidden);
-    this.lmHead = this.config.tie_word_embeddings ? this.embed : this.w.matrix("lm_head.weight", vocab, hidden);
+    this.lmHead = this.config.tie_word_embeddings
+      ? this.embed
+      : this.w.matrix("lm_head.weight", vocab, hidden);
     this.finalNorm = this.normWeight("model.norm.weight", hidden);
   }
 
@@ -73,15 +75,21 @@ export abstract class DecoderReference {
    * Runs a chunk of positions continuing from `cache` (which it extends) and returns one logits row per
    * position. Model-level intermediates: `embd`, `final_norm`; per layer `L<il>.`: `attn_norm`,
    * `attn_out`, `ffn_inp`, `ffn_norm`, `ffn_out`, `l_out`, plus the mixer's and ffn's own names.
+   * A requested name that the pass never produced is an error listing the names it has (raised after
+   * the pass, so the cache has advanced).
    */
   forward(input: ReferenceInput, cache: ReferenceCache, opts: ForwardOptions = {}): ForwardResult {
     const cb = new Capture(new Set(opts.capture ?? []));
     const { hidden_size: hidden, num_hidden_layers: nLayer, rms_norm_eps: eps } = this.config;
     let x = "tokens" in input ? input.tokens.map((id) => this.embeddingRow(id)) : input.embeddings;
     x.forEach((r, t) => {
-      if (r.length !== hidden) throw new Error(`reference: embedding row ${t} has ${r.length} values, hidden_size is ${hidden}`);
+      if (r.length !== hidden) {
+        throw new Error(`reference: embedding row ${t} has ${r.length} values, hidden_size is ${hidden}`);
+      }
     });
-    if (cache.layers.length !== nLayer) throw new Error(`reference: cache has ${cache.layers.length} layers, model ${nLayer}`);
+    if (cache.layers.length !== nLayer) {
+      throw new Error(`reference: cache has ${cache.layers.length} layers, model ${nLayer}`);
+    }
     cb.rows("embd", -1, x);
 
     for (let il = 0; il < nLayer; il++) {

@@ -11,8 +11,14 @@
  * tap multiplies the current input. `weight` is the HF `conv1d.weight` [channels, 1, K] flattened. The
  * state rolls in place: it drops its oldest row and appends x.
  */
-export function convStep(x: Float64Array, state: Float64Array[], weight: Float64Array, kernel: number): Float64Array {
-  if (state.length !== kernel - 1) throw new Error(`conv1d: state has ${state.length} rows, kernel ${kernel} needs ${kernel - 1}`);
+export function convStep(
+  x: Float64Array,
+  state: Float64Array[],
+  weight: Float64Array,
+  kernel: number,
+): Float64Array {
+  if (state.length !== kernel - 1)
+    throw new Error(`conv1d: state has ${state.length} rows, kernel ${kernel} needs ${kernel - 1}`);
   const window = [...state, x];
   const out = new Float64Array(x.length);
   for (let c = 0; c < x.length; c++) {
@@ -42,7 +48,8 @@ export function gatedDeltaStep(
 ): Float64Array {
   const dk = k.length;
   const dv = v.length;
-  if (S.length !== dk * dv || q.length !== dk) throw new Error(`delta rule: state ${S.length} does not fit d_k ${dk} x d_v ${dv}`);
+  if (S.length !== dk * dv || q.length !== dk)
+    throw new Error(`delta rule: state ${S.length} does not fit d_k ${dk} x d_v ${dv}`);
   const decay = Math.exp(g);
   for (let i = 0; i < S.length; i++) S[i] *= decay;
   const delta = new Float64Array(dv);

@@ -16,10 +16,10 @@ import { Qwen3_5Reference } from "./qwen3_5.js";
 import { Qwen3_5MoeReference } from "./qwen3_5_moe.js";
 import { Qwen3MoeReference } from "./qwen3_moe.js";
 
-export { KVCache, LinearAttentionState, ReferenceCache, type LayerCache } from "./cache.js";
+export { KVCache, type LayerCache, LinearAttentionState, ReferenceCache } from "./cache.js";
 export type { ForwardOptions, ForwardResult, ReferenceInput } from "./decoder.js";
 export { DecoderReference } from "./decoder.js";
-export { Qwen3Reference, Qwen3MoeReference, Qwen3_5Reference, Qwen3_5MoeReference };
+export { Qwen3_5MoeReference, Qwen3_5Reference, Qwen3MoeReference, Qwen3Reference };
 
 /** model_type -> reference class, one line each. */
 export const references: Record<ModelType, new (ckpt: Checkpoint) => DecoderReference> = {
@@ -34,7 +34,9 @@ export function openReference(ckpt: Checkpoint): DecoderReference {
   const type = ckpt.config.model_type;
   const Reference = Object.hasOwn(references, type) ? references[type] : undefined;
   if (!Reference) {
-    throw new Error(`${ckpt.dir}/config.json: model_type "${type}" has no reference; known: ${Object.keys(references).join(", ")}`);
+    throw new Error(
+      `${ckpt.dir}/config.json: model_type "${type}" has no reference; known: ${Object.keys(references).join(", ")}`,
+    );
   }
   return new Reference(ckpt);
 }

@@ -19,7 +19,8 @@ export interface MlpWeights {
 export function swiglu(x: Float64Array, w: MlpWeights): Float64Array {
   const g = linear(w.gate_proj, x);
   const u = linear(w.up_proj, x);
-  return linear(w.down_proj, g.map((v, i) => silu(v) * u[i]));
+  const act = g.map((v, i) => silu(v) * u[i]);
+  return linear(w.down_proj, act);
 }
 
 /** The `mlp.{gate,up,down}_proj` weights under `prefix` (e.g. `model.layers.0.mlp.`). */
@@ -36,7 +37,14 @@ export function mlpWeights(w: ReferenceWeights, prefix: string, hidden: number, 
  * checkpoints use: one module per expert (`experts.<e>.gate_proj.weight`, Qwen3-MoE) or stacked
  * (`experts.gate_up_proj` [E, 2I, H] with gate rows first, `experts.down_proj` [E, H, I], Qwen3.5-MoE).
  */
-export function expertWeights(w: ReferenceWeights, prefix: string, e: number, n: number, hidden: number, inter: number): MlpWeights {
+export function expertWeights(
+  w: ReferenceWeights,
+  prefix: string,
+  e: number,
+  n: number,
+  hidden: number,
+  inter: number,
+): MlpWeights {
   if (!w.has(`${prefix}gate_up_proj`)) return mlpWeights(w, `${prefix}${e}.`, hidden, inter);
   const gateUp = [n, 2 * inter, hidden];
   return {
@@ -79,7 +87,7 @@ export function moe(x: Float64Array[], spec: MoeSpec, il: number, cb: Capture): 
     return spec.normTopK ? wts.map((v) => v / sum) : wts;
   });
   cb.rows("router_probs", il, probs);
-  cb.rows("expert_ids", il, ids.map((c) => Float64Array.from(c)));
+  cb.rows("expert_ids", il, ids.map(toRow));
   cb.rows("expert_weights", il, weights);
   return x.map((r, t) => {
     const out = new Float64Array(r.length);
@@ -90,3 +98,6 @@ export function moe(x: Float64Array[], spec: MoeSpec, il: number, cb: Capture): 
     return out;
   });
 }
+
+/** Expert ids of one position as a captured row. */
+const toRow = (ids: number[]): Float64Array => Float64Array.from(ids);

@@ -69,7 +69,8 @@ export function softmax(x: ArrayLike<number>): Float64Array {
  * (partial rotary). Returns a new row.
  */
 export function rope(x: Float64Array, pos: number, rotaryDim: number, theta: number): Float64Array {
-  if (rotaryDim % 2 !== 0 || rotaryDim > x.length) throw new Error(`rope: bad rotary dim ${rotaryDim} for ${x.length}`);
+  if (rotaryDim % 2 !== 0 || rotaryDim > x.length)
+    throw new Error(`rope: bad rotary dim ${rotaryDim} for ${x.length}`);
   const out = Float64Array.from(x);
   const half = rotaryDim / 2;
   for (let i = 0; i < half; i++) {
@@ -89,7 +90,8 @@ export function perHead(
   dim: number,
   f: (head: Float64Array, h: number) => Float64Array,
 ): Float64Array {
-  if (x.length !== heads * dim) throw new Error(`perHead: ${x.length} values are not ${heads} heads of ${dim}`);
+  if (x.length !== heads * dim)
+    throw new Error(`perHead: ${x.length} values are not ${heads} heads of ${dim}`);
   const out = new Float64Array(x.length);
   for (let h = 0; h < heads; h++) out.set(f(x.subarray(h * dim, (h + 1) * dim), h), h * dim);
   return out;

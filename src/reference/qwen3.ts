@@ -20,7 +20,9 @@ export class Qwen3Reference extends DecoderReference {
     super(ckpt);
     const c = this.config;
     // YaRN and other scalings would silently change every RoPE angle; only plain RoPE is implemented
-    if (c.rope_scaling) throw new Error(`${ckpt.dir}/config.json: rope_scaling is not supported by the reference`);
+    if (c.rope_scaling) {
+      throw new Error(`${ckpt.dir}/config.json: rope_scaling is not supported by the reference`);
+    }
     this.attnShape = {
       num_attention_heads: c.num_attention_heads,
       num_key_value_heads: c.num_key_value_heads,
@@ -38,7 +40,15 @@ export class Qwen3Reference extends DecoderReference {
 
   /** Self-attention; captures q, k, v, q_norm, k_norm, q_rope, k_rope, attn (before o_proj). */
   protected mixer(il: number, x: Float64Array[], cache: ReferenceCache, cb: Capture): Float64Array[] {
-    return selfAttention(x, cache.position, this.attentionWeights(il), this.attnShape, cache.layer(il, "kv"), il, cb);
+    return selfAttention(
+      x,
+      cache.position,
+      this.attentionWeights(il),
+      this.attnShape,
+      cache.layer(il, "kv"),
+      il,
+      cb,
+    );
   }
 
   protected ffn(il: number, x: Float64Array[], _cb: Capture): Float64Array[] {

@@ -30,8 +30,18 @@ import { convStep, gatedDeltaStep } from "./delta-net.js";
 import { l2Norm, linear, perHead, rmsNorm, scale, sigmoid, silu, softplus } from "./ops.js";
 import { Qwen3Reference } from "./qwen3.js";
 
+/** Gated DeltaNet sizes: key heads, value heads (a multiple), their head dims, conv kernel. */
+interface LinearDims {
+  hk: number;
+  hv: number;
+  dk: number;
+  dv: number;
+  kernel: number;
+}
+
 export class Qwen3_5Reference extends Qwen3Reference {
   readonly layerTypes: LayerType[];
+  private readonly lin: LinearDims;
 
   constructor(ckpt: Checkpoint) {
     super(ckpt);
@@ -39,15 +49,22 @@ export class Qwen3_5Reference extends Qwen3Reference {
     this.layerTypes = need(c, "layer_types");
     const rotaryDim = Math.floor(c.head_dim * need(c, "partial_rotary_factor"));
     this.attnShape = { ...this.attnShape, rotaryDim, gated: true };
+    this.lin = {
+      hk: need(c, "linear_num_key_heads"),
+      hv: need(c, "linear_num_value_heads"),
+      dk: need(c, "linear_key_head_dim"),
+      dv: need(c, "linear_value_head_dim"),
+      kernel: need(c, "linear_conv_kernel_dim"),
+    };
   }
 
   override newCache(): ReferenceCache {
-    const c = this.config;
-    const [hk, hv, dk, dv] = this.linearDims();
+    const { hk, hv, dk, dv, kernel } = this.lin;
     const convDim = 2 * hk * dk + hv * dv;
-    const kernel = need(c, "linear_conv_kernel_dim");
     return new ReferenceCache(
-      this.layerTypes.map((t) => (t === "full_attention" ? new KVCache() : new LinearAttentionState(convDim, kernel, hv, dk, dv))),
+      this.layerTypes.map((t) =>
+        t === "full_attention" ? new KVCache() : new LinearAttentionState(convDim, kernel, hv, dk, dv),
+      ),
     );
   }
 
@@ -61,25 +78,24 @@ export class Qwen3_5Reference extends Qwen3Reference {
    * z, beta, g, conv (after SiLU), q_l2 (normalised and scaled), k_l2, v, core (delta-rule output),
    * gated_norm (before out_proj).
    */
-  protected override mixer(il: number, x: Float64Array[], cache: ReferenceCache, cb: Capture): Float64Array[] {
+  protected override mixer(
+    il: number,
+    x: Float64Array[],
+    cache: ReferenceCache,
+    cb: Capture,
+  ): Float64Array[] {
     if (this.layerTypes[il] === "full_attention") return super.mixer(il, x, cache, cb);
     return this.gatedDeltaNet(il, x, cache.layer(il, "linear"), cb);
   }
 
-  private linearDims(): [number, number, number, number] {
-    const c = this.config;
-    return [
-      need(c, "linear_num_key_heads"),
-      need(c, "linear_num_value_heads"),
-      need(c, "linear_key_head_dim"),
-      need(c, "linear_value_head_dim"),
-    ];
-  }
-
-  private gatedDeltaNet(il: number, x: Float64Array[], state: LinearAttentionState, cb: Capture): Float64Array[] {
+  private gatedDeltaNet(
+    il: number,
+    x: Float64Array[],
+    state: LinearAttentionState,
+    cb: Capture,
+  ): Float64Array[] {
     const { hidden_size: h, rms_norm_eps: eps } = this.config;
-    const [hk, hv, dk, dv] = this.linearDims();
-    const kernel = need(this.config, "linear_conv_kernel_dim");
+    const { hk, hv, dk, dv, kernel } = this.lin;
     const keyDim = hk * dk;
     const convDim = 2 * keyDim + hv * dv;
     const t = (s: string) => this.layerTensor(il, `linear_attn.${s}`);
@@ -94,30 +110,44 @@ export class Qwen3_5Reference extends Qwen3Reference {
     const outProj = this.w.matrix(t("out_proj.weight"), h, hv * dv);
 
     const kept = new Map<string, Float64Array[]>();
-    const keep = (name: string, row: Float64Array) => (kept.set(name, [...(kept.get(name) ?? []), row]), row);
+    const keep = (name: string, row: Float64Array) => {
+      kept.set(name, [...(kept.get(name) ?? []), row]);
+      return row;
+    };
     const out = x.map((r) => {
       const qkv = keep("qkv", linear(inQkv, r));
       const z = keep("z", linear(inZ, r));
       const beta = keep("beta", linear(inB, r).map(sigmoid));
-      const g = keep("g", linear(inA, r).map((a, i) => -Math.exp(aLog[i]) * softplus(a + dtBias[i])));
+      const g = keep(
+        "g",
+        linear(inA, r).map((a, i) => -Math.exp(aLog[i]) * softplus(a + dtBias[i])),
+      );
 
       // causal conv1d over the [q | k | v] channels with rolling state, then SiLU
       const conv = keep("conv", convStep(qkv, state.conv, convW, kernel).map(silu));
-      const q = keep("q_l2", perHead(conv.subarray(0, keyDim), hk, dk, (v) => scale(l2Norm(v, 1e-6), 1 / Math.sqrt(dk))));
-      const k = keep("k_l2", perHead(conv.subarray(keyDim, 2 * keyDim), hk, dk, (v) => l2Norm(v, 1e-6)));
+      const q = keep(
+        "q_l2",
+        perHead(conv.subarray(0, keyDim), hk, dk, (v) => scale(l2Norm(v, 1e-6), 1 / Math.sqrt(dk))),
+      );
+      const k = keep(
+        "k_l2",
+        perHead(conv.subarray(keyDim, 2 * keyDim), hk, dk, (v) => l2Norm(v, 1e-6)),
+      );
       const v = keep("v", conv.slice(2 * keyDim));
 
       // gated delta rule per value head; value head j reads q/k head floor(j / (hv / hk))
       const core = keep(
         "core",
         perHead(v, hv, dv, (vh, j) => {
-          const kh = Math.floor(j / (hv / hk));
-          const qh = q.subarray(kh * dk, (kh + 1) * dk);
-          return gatedDeltaStep(state.recurrent[j], qh, k.subarray(kh * dk, (kh + 1) * dk), vh, g[j], beta[j]);
+          const at = Math.floor(j / (hv / hk)) * dk;
+          const [qh, kh] = [q.subarray(at, at + dk), k.subarray(at, at + dk)];
+          return gatedDeltaStep(state.recurrent[j], qh, kh, vh, g[j], beta[j]);
         }),
       );
       // gated RMSNorm per value head: w * norm(core) * silu(z)
-      const gated = perHead(core, hv, dv, (c, j) => rmsNorm(c, normW, eps).map((val, i) => val * silu(z[j * dv + i])));
+      const gated = perHead(core, hv, dv, (c, j) =>
+        rmsNorm(c, normW, eps).map((val, i) => val * silu(z[j * dv + i])),
+      );
       return linear(outProj, keep("gated_norm", gated));
     });
     for (const [name, rows] of kept) cb.rows(name, il, rows);

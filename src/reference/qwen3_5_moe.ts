@@ -23,10 +23,13 @@ export class Qwen3_5MoeReference extends Qwen3_5Reference {
     const gateW = this.w.matrix(`${mlp}shared_expert_gate.weight`, 1, c.hidden_size).data; // nn.Linear(hidden, 1)
     const gate = x.map((r) => sigmoid(dot(gateW, r)));
     cb.rows("moe_routed", il, routed);
-    cb.rows("shared_gate", il, gate.map((g) => Float64Array.of(g)));
+    cb.rows("shared_gate", il, gate.map(toRow));
     return x.map((r, t) => {
       const s = swiglu(r, shared);
       return routed[t].map((v, i) => v + gate[t] * s[i]);
     });
   }
 }
+
+/** One scalar per position as a captured row. */
+const toRow = (g: number): Float64Array => Float64Array.of(g);

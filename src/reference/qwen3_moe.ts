@@ -22,7 +22,12 @@ export class Qwen3MoeReference extends Qwen3Reference {
   /** Sparse layers capture router_probs, expert_ids, expert_weights. */
   protected override ffn(il: number, x: Float64Array[], cb: Capture): Float64Array[] {
     if (!this.isSparse(il)) return super.ffn(il, x, cb);
-    const spec = routedExperts(this.w, this.layerTensor(il, "mlp."), this.config, this.config.norm_topk_prob ?? false);
+    const spec = routedExperts(
+      this.w,
+      this.layerTensor(il, "mlp."),
+      this.config,
+      this.config.norm_topk_prob ?? false,
+    );
     return moe(x, spec, il, cb);
   }
 }

@@ -45,7 +45,11 @@ export function renderPython(template: Template, vars: Record<string, unknown>):
 
   interpreter.evaluate = (node, scope) => {
     const callee = node?.type === "CallExpression" ? node.callee : undefined;
-    if (callee?.type === "MemberExpression" && !callee.computed && STRIP_METHODS.has(callee.property.value ?? "")) {
+    if (
+      callee?.type === "MemberExpression" &&
+      !callee.computed &&
+      STRIP_METHODS.has(callee.property.value ?? "")
+    ) {
       const target = evaluate(callee.object, scope);
       if (target.type === "StringValue") {
         const [args] = interpreter.evaluateArguments(node.args ?? [], scope);
@@ -59,7 +63,10 @@ export function renderPython(template: Template, vars: Record<string, unknown>):
   interpreter.applyFilter = (operand, filter, scope) => {
     const name = filter.type === "Identifier" ? filter.value : filter.callee?.value;
     if (name === "tojson") {
-      const [, kwargs] = interpreter.evaluateArguments(filter.type === "Identifier" ? [] : (filter.args ?? []), scope);
+      const [, kwargs] = interpreter.evaluateArguments(
+        filter.type === "Identifier" ? [] : (filter.args ?? []),
+        scope,
+      );
       return new StringValue(pyJson(operand, jsonOptions(kwargs)));
     }
     if (filter.type === "Identifier" && name === "string") return new StringValue(pyStr(operand));
@@ -97,15 +104,37 @@ function jsonOptions(kwargs: Map<string, RuntimeValue>): JsonOptions {
 /** Python's `datetime.now().strftime(fmt)` for the directives chat templates use. */
 function strftimeNow(format: string): string {
   const d = new Date();
-  const months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December"];
+  const months = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+  ];
   const days = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
   const pad = (n: number, w = 2) => String(n).padStart(w, "0");
   const codes: Record<string, string> = {
-    Y: String(d.getFullYear()), y: pad(d.getFullYear() % 100), m: pad(d.getMonth() + 1), d: pad(d.getDate()),
-    H: pad(d.getHours()), I: pad(d.getHours() % 12 || 12), M: pad(d.getMinutes()), S: pad(d.getSeconds()),
-    p: d.getHours() < 12 ? "AM" : "PM", B: months[d.getMonth()], b: months[d.getMonth()].slice(0, 3),
-    A: days[d.getDay()], a: days[d.getDay()].slice(0, 3), "%": "%",
+    Y: String(d.getFullYear()),
+    y: pad(d.getFullYear() % 100),
+    m: pad(d.getMonth() + 1),
+    d: pad(d.getDate()),
+    H: pad(d.getHours()),
+    I: pad(d.getHours() % 12 || 12),
+    M: pad(d.getMinutes()),
+    S: pad(d.getSeconds()),
+    p: d.getHours() < 12 ? "AM" : "PM",
+    B: months[d.getMonth()],
+    b: months[d.getMonth()].slice(0, 3),
+    A: days[d.getDay()],
+    a: days[d.getDay()].slice(0, 3),
+    "%": "%",
     j: pad(Math.floor((d.getTime() - new Date(d.getFullYear(), 0, 1).getTime()) / 86400000) + 1, 3),
   };
   return format.replace(/%([A-Za-z%])/g, (m, c: string) => codes[c] ?? m);
@@ -121,7 +150,12 @@ function range(a: number, b?: number, step = 1): number[] {
 
 /** What the library's Template.render and transformers put in every template's globals. */
 const GLOBALS: Record<string, unknown> = {
-  true: true, false: false, none: null, True: true, False: false, None: null,
+  true: true,
+  false: false,
+  none: null,
+  True: true,
+  False: false,
+  None: null,
   raise_exception: (message: string) => {
     throw new Error(message);
   },

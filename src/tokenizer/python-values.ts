@@ -20,7 +20,11 @@ const PY_WHITESPACE = new Set(
 );
 
 /** Python's `str.strip/lstrip/rstrip(chars)`; `chars` undefined means whitespace. Works on code points. */
-export function pyStrip(text: string, chars: string | undefined, side: "strip" | "lstrip" | "rstrip"): string {
+export function pyStrip(
+  text: string,
+  chars: string | undefined,
+  side: "strip" | "lstrip" | "rstrip",
+): string {
   const set = chars === undefined ? PY_WHITESPACE : new Set(chars);
   const points = [...text];
   let start = 0;
@@ -117,15 +121,27 @@ export function pyJson(v: RuntimeValue, opts: JsonOptions, depth = 0): string {
     case "IntegerValue":
       return String(v.value);
     case "FloatValue":
-      return Number.isNaN(v.value) ? "NaN" : Number.isFinite(v.value) ? pyFloat(v.value) : v.value > 0 ? "Infinity" : "-Infinity";
+      return Number.isNaN(v.value)
+        ? "NaN"
+        : Number.isFinite(v.value)
+          ? pyFloat(v.value)
+          : v.value > 0
+            ? "Infinity"
+            : "-Infinity";
     case "ArrayValue":
     case "TupleValue":
-      return join((v.value as RuntimeValue[]).map((x) => pyJson(x, opts, depth + 1)), "[", "]");
+      return join(
+        (v.value as RuntimeValue[]).map((x) => pyJson(x, opts, depth + 1)),
+        "[",
+        "]",
+      );
     case "ObjectValue":
     case "KeywordArgumentsValue": {
       let entries = [...(v.value as Map<string, RuntimeValue>)];
       if (opts.sortKeys) entries = entries.sort(([a], [b]) => compareCodePoints(a, b));
-      const items = entries.map(([k, x]) => jsonString(k, opts.ensureAscii) + keySep + pyJson(x, opts, depth + 1));
+      const items = entries.map(
+        ([k, x]) => jsonString(k, opts.ensureAscii) + keySep + pyJson(x, opts, depth + 1),
+      );
       return join(items, "{", "}");
     }
     default:

@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { CheckpointError, openCheckpoint, writeSafetensors } from "../../src/checkpoint/index.js";
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "rio-ckpt-"));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const config = {
   model_type: "qwen3",
@@ -20,7 +23,7 @@ const values = (n: number, start: number) => Float32Array.from({ length: n }, (_
 
 /** A folder with config.json and the tensors split across two shards plus an index. */
 function shardedFolder(dtype: "F32" | "F16" | "BF16" = "F32"): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-ckpt-"));
+  const dir = fs.mkdtempSync(path.join(root, "d"));
   fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(config));
   const shards = {
     "model-00001-of-00002.safetensors": [
@@ -76,7 +79,7 @@ for (const dtype of ["F32", "F16", "BF16"] as const) {
 }
 
 test("single model.safetensors folder; multimodal text prefix is canonicalised", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-ckpt-"));
+  const dir = fs.mkdtempSync(path.join(root, "d"));
   fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(config));
   writeSafetensors(path.join(dir, "model.safetensors"), [
     { name: "model.language_model.norm.weight", dtype: "F32", shape: [4], data: values(4, 0) },
@@ -136,7 +139,7 @@ test("index placing a tensor in the wrong shard, and a malformed index", () => {
 });
 
 test("a folder without safetensors files, and a bad shard inside a folder", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-ckpt-"));
+  const dir = fs.mkdtempSync(path.join(root, "d"));
   fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(config));
   assertFails(() => openCheckpoint(dir), /no .safetensors file and no model.safetensors.index.json/);
   fs.writeFileSync(path.join(dir, "model.safetensors"), Buffer.from([1]));

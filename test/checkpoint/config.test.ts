@@ -2,8 +2,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { CheckpointError, loadTextConfig } from "../../src/checkpoint/index.js";
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "rio-cfg-"));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 const qwen3 = {
   model_type: "qwen3",
@@ -47,7 +50,7 @@ const qwen35Moe = {
 };
 
 function dirWith(config: unknown): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rio-cfg-"));
+  const dir = fs.mkdtempSync(path.join(root, "d"));
   fs.writeFileSync(
     path.join(dir, "config.json"),
     typeof config === "string" ? config : JSON.stringify(config),

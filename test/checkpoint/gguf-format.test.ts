@@ -153,6 +153,19 @@ describe("GGUF writer + reader", () => {
     );
   });
 
+  it("refuses rows that are not whole blocks, duplicate names and bad alignment", () => {
+    const w = (metadata: GgufKv[], tensors: Parameters<typeof writeGguf>[1]["tensors"]) => () =>
+      writeGguf(join(dir, "w.gguf"), { metadata, tensors });
+    const q8 = { name: "q", type: GgmlType.Q8_0, dims: [16, 2], data: new Uint8Array(34) };
+    assert.throws(w([], [q8]), /row length 16 is not a multiple of the Q8_0 block size 32/);
+    const a = { name: "a", type: GgmlType.F32, dims: [1], data: new Uint8Array(4) };
+    assert.throws(w([], [a, a]), /tensor a: duplicate name/);
+    assert.throws(
+      w([{ key: "general.alignment", value: { type: "uint32", value: 48 } }], [a]),
+      /power-of-two/,
+    );
+  });
+
   it("throws for an unknown tensor name", () => {
     assert.throws(() => readGgufTensor(readGguf(sample()), "nope"), /no tensor named nope/);
   });

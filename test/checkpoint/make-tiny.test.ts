@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import {
   expectedTensors,
   loadTextConfig,
@@ -13,9 +13,12 @@ import {
 } from "../../src/checkpoint/index.js";
 import { resolveShape } from "../../src/checkpoint/tiny/tiny-config.js";
 
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "rio-tiny-"));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
 // a small vocabulary keeps these tests fast; the default is Qwen3's 151936
 const vocab = { vocab_size: 512 };
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rio-tiny-"));
+const tmp = () => fs.mkdtempSync(path.join(root, "d"));
 const mean = (a: Float32Array) => a.reduce((s, x) => s + x, 0) / a.length;
 
 for (const arch of MODEL_TYPES) {

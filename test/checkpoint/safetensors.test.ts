@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { CheckpointError, SafetensorsFile, writeSafetensors } from "../../src/checkpoint/index.js";
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "rio-st-"));
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "rio-st-"));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+const tmp = () => fs.mkdtempSync(path.join(root, "d"));
 
 /** Writes a file from a raw header object and data bytes, bypassing the writer's checks. */
 function rawFile(header: unknown, data: Uint8Array | number = 0, headerText?: string): string {

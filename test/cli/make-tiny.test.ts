@@ -2,10 +2,13 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { Command } from "commander";
 import { loadTextConfig } from "../../src/checkpoint/index.js";
 import { register } from "../../src/cli/commands/make-tiny.js";
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "rio-cli-tiny-"));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function run(args: string[]): Promise<Command> {
   const program = new Command().exitOverride();
@@ -15,7 +18,7 @@ function run(args: string[]): Promise<Command> {
 }
 
 test("rio make-tiny maps its flags onto config.json", async () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), "rio-cli-tiny-"));
+  const out = fs.mkdtempSync(path.join(root, "d"));
   await run(
     ["--arch", "qwen3_moe", "--out", out, "--seed", "5", "--dtype", "f32", "--layers", "3", "--hidden", "32"]
       .concat([
@@ -51,9 +54,12 @@ test("rio make-tiny maps its flags onto config.json", async () => {
 });
 
 test("rio make-tiny rejects unknown architectures and bad numbers", async () => {
-  await assert.rejects(run(["--arch", "llama", "--out", "/tmp/x"]), /expected one of qwen3, qwen3_moe/);
   await assert.rejects(
-    run(["--arch", "qwen3", "--out", "/tmp/x", "--layers", "0"]),
+    run(["--arch", "llama", "--out", path.join(root, "unused")]),
+    /expected one of qwen3, qwen3_moe/,
+  );
+  await assert.rejects(
+    run(["--arch", "qwen3", "--out", path.join(root, "unused"), "--layers", "0"]),
     /expected an integer >= 1/,
   );
 });

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { gatedDeltaStep } from "../../src/reference/delta-net.js";
 import { dot, l2Norm } from "../../src/reference/ops.js";
-import { maxDiff, random } from "./tiny-checkpoint.js";
+import { maxDiff, random } from "./numeric.js";
 
 /** S^T x for S [dk x dv] row-major. */
 const readOut = (S: Float64Array, x: Float64Array, dv: number) => {
@@ -20,10 +20,17 @@ const readOut = (S: Float64Array, x: Float64Array, dv: number) => {
   return out;
 };
 
-function fullSequence(S0: Float64Array, q: Float64Array[], k: Float64Array[], v: Float64Array[], g: number[], beta: number[]) {
+function fullSequence(
+  S0: Float64Array,
+  q: Float64Array[],
+  k: Float64Array[],
+  v: Float64Array[],
+  g: number[],
+  beta: number[],
+) {
   const dv = v[0].length;
   const G: number[] = [];
-  g.forEach((gt, t) => G.push((t > 0 ? G[t - 1] : 0) + gt));
+  for (const [t, gt] of g.entries()) G.push((t > 0 ? G[t - 1] : 0) + gt);
   const u: Float64Array[] = [];
   const o: Float64Array[] = [];
   for (let t = 0; t < q.length; t++) {

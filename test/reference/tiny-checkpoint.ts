@@ -6,7 +6,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Checkpoint, expectedTensors, type ModelType, openCheckpoint, parseTextConfig, writeSafetensors } from "../../src/checkpoint/index.js";
+import {
+  type Checkpoint,
+  expectedTensors,
+  type ModelType,
+  openCheckpoint,
+  parseTextConfig,
+  writeSafetensors,
+} from "../../src/checkpoint/index.js";
+import { random } from "./numeric.js";
 
 export interface Tensor {
   shape: number[];
@@ -51,18 +59,6 @@ export function tinyConfig(arch: ModelType): Record<string, unknown> {
   }
 }
 
-/** Deterministic uniform [-1, 1) generator (mulberry32). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-  };
-}
-
 /** Random tensors for `rawConfig`, scaled so activations stay O(1) and every op matters. */
 export function randomTensors(rawConfig: Record<string, unknown>, seed = 1): Map<string, Tensor> {
   const rnd = random(seed);
@@ -85,7 +81,10 @@ export function randomTensors(rawConfig: Record<string, unknown>, seed = 1): Map
 }
 
 /** Writes config.json + model.safetensors into a fresh temp folder and opens it. */
-export function writeCheckpoint(rawConfig: Record<string, unknown>, tensors: Map<string, Tensor>): Checkpoint {
+export function writeCheckpoint(
+  rawConfig: Record<string, unknown>,
+  tensors: Map<string, Tensor>,
+): Checkpoint {
   const dir = mkdtempSync(join(tmpdir(), "rio-ref-"));
   writeFileSync(join(dir, "config.json"), JSON.stringify(rawConfig));
   writeSafetensors(
@@ -102,20 +101,11 @@ export function writeCheckpoint(rawConfig: Record<string, unknown>, tensors: Map
 }
 
 /** A random tiny checkpoint of `arch` (config overrides merged in). */
-export function tinyCheckpoint(arch: ModelType, overrides: Record<string, unknown> = {}, seed = 1): Checkpoint {
+export function tinyCheckpoint(
+  arch: ModelType,
+  overrides: Record<string, unknown> = {},
+  seed = 1,
+): Checkpoint {
   const config = { ...tinyConfig(arch), ...overrides };
   return writeCheckpoint(config, randomTensors(config, seed));
-}
-
-/** Largest absolute difference between two lists of rows. */
-export function maxDiff(a: Float64Array[], b: Float64Array[]): number {
-  if (a.length !== b.length) throw new Error(`row counts differ: ${a.length} vs ${b.length}`);
-  let m = 0;
-  a.forEach((r, t) => {
-    if (r.length !== b[t].length) throw new Error(`row ${t} lengths differ: ${r.length} vs ${b[t].length}`);
-    r.forEach((v, i) => {
-      m = Math.max(m, Math.abs(v - b[t][i]));
-    });
-  });
-  return m;
 }

@@ -1,6 +1,6 @@
 /**
- * @module The generic HF -> GGUF driver: architecture rules (rules.ts) name the tensors and the
- * hyper-parameters; this file streams the tensors one by one through the quantiser into the writer.
+ * @module The generic HF -> GGUF driver: architecture rules (rules.ts) plan the tensors and the
+ * hyper-parameters; this file streams the planned tensors one by one through the quantiser into the writer.
  */
 import * as path from "node:path";
 import { openCheckpoint } from "../checkpoint.js";
@@ -8,6 +8,7 @@ import { CheckpointError } from "../errors.js";
 import { type GgufKv, type GgufTensorSource, writeGguf } from "../gguf/index.js";
 import { quantise } from "../quant/index.js";
 import { str, u32 } from "./kv.js";
+import { preTokenizerName } from "./pre-tokenizer.js";
 import { conversionRules } from "./rules.js";
 import { FILE_TYPE, type Quant, tensorType } from "./tensor-types.js";
 import { tokenizerMetadata } from "./tokenizer-metadata.js";
@@ -35,32 +36,28 @@ export function convertToGguf(checkpointDir: string, out: string, opts: ConvertO
         configFile,
         "model_type",
       );
-    const tensors: GgufTensorSource[] = [];
-    for (const hfName of ckpt.tensorNames()) {
-      const name = rules.tensorName(hfName, config);
-      if (name === null) continue;
-      if (name === undefined)
-        throw new CheckpointError(
-          `${checkpointDir}: tensor ${hfName} has no ${rules.architecture} GGUF name`,
-          checkpointDir,
-          hfName,
-        );
-      const { shape } = ckpt.info(hfName);
-      const type = tensorType(opts.quant, shape);
-      tensors.push({
-        name,
-        type,
-        dims: [...shape].reverse(),
-        data: () => quantise(type, ckpt.readFloat32(hfName)),
-      });
-    }
+    const tensors: GgufTensorSource[] = rules.tensors(ckpt, config).map((plan) => {
+      const type = tensorType(opts.quant, plan.shape, plan.name);
+      const count = plan.shape.reduce((a, b) => a * b, 1);
+      const data = () => {
+        const values = plan.data();
+        if (values.length !== count)
+          throw new CheckpointError(
+            `${checkpointDir}: GGUF tensor ${plan.name} [${plan.shape}] got ${values.length} values, expected ${count}`,
+            checkpointDir,
+            plan.name,
+          );
+        return quantise(type, values);
+      };
+      return { name: plan.name, type, dims: [...plan.shape].reverse(), data };
+    });
     const metadata: GgufKv[] = [
       str("general.architecture", rules.architecture),
       str("general.name", path.basename(path.resolve(checkpointDir))),
       u32("general.file_type", FILE_TYPE[opts.quant]),
       u32("general.quantization_version", 2), // GGML_QNT_VERSION
       ...rules.metadata(config),
-      ...tokenizerMetadata(checkpointDir, config, rules.tokenizerPre),
+      ...tokenizerMetadata(checkpointDir, config, preTokenizerName(checkpointDir, rules.tokenizerPre)),
     ];
     writeGguf(out, { metadata, tensors }, opts.onProgress);
   } finally {

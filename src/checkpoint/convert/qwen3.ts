@@ -4,10 +4,11 @@
  */
 import type { TextConfig } from "../text-config.js";
 import { f32, str, u32 } from "./kv.js";
+import { mapName, planTensors, renamed } from "./plan.js";
 import type { ConversionRules } from "./rules.js";
 
-/** HF name -> GGUF name; `{bid}` is the block (layer) index. */
-const NAMES: Record<string, string> = {
+/** HF name -> GGUF name; `{bid}` is the block (layer) index. Qwen3-MoE reuses all but the MLP rows. */
+export const QWEN3_NAMES: Record<string, string> = {
   "model.embed_tokens.weight": "token_embd.weight",
   "model.norm.weight": "output_norm.weight",
   "lm_head.weight": "output.weight",
@@ -23,13 +24,6 @@ const NAMES: Record<string, string> = {
   "model.layers.{bid}.mlp.up_proj.weight": "blk.{bid}.ffn_up.weight",
   "model.layers.{bid}.mlp.down_proj.weight": "blk.{bid}.ffn_down.weight",
 };
-
-/** Looks `hfName` up in a `{bid}` name table. */
-export function mapName(table: Record<string, string>, hfName: string): string | undefined {
-  const bid = /^model\.layers\.(\d+)\./.exec(hfName)?.[1];
-  const key = bid === undefined ? hfName : hfName.replace(`model.layers.${bid}.`, "model.layers.{bid}.");
-  return table[key]?.replaceAll("{bid}", bid ?? "");
-}
 
 /** RoPE scaling metadata (convert_hf_to_gguf TextModel.set_gguf_parameters): linear and YaRN. */
 export function ropeScalingMetadata(arch: string, config: TextConfig) {
@@ -48,24 +42,34 @@ export function ropeScalingMetadata(arch: string, config: TextConfig) {
   );
 }
 
+/**
+ * The hyper-parameters every Qwen3-family GGUF carries (TextModel.set_gguf_parameters), under `arch.`.
+ * key/value_length are needed whenever head_dim * heads != hidden (Qwen3-0.6B: 128 * 16 != 1024);
+ * rope.freq_base is optional in llama.cpp but silently defaults to 10000 (Qwen3 uses 1e6).
+ */
+export function transformerMetadata(arch: string, c: TextConfig) {
+  return [
+    u32(`${arch}.block_count`, c.num_hidden_layers),
+    u32(`${arch}.context_length`, c.max_position_embeddings),
+    u32(`${arch}.embedding_length`, c.hidden_size),
+    u32(`${arch}.feed_forward_length`, c.intermediate_size),
+    u32(`${arch}.attention.head_count`, c.num_attention_heads),
+    u32(`${arch}.attention.head_count_kv`, c.num_key_value_heads),
+    u32(`${arch}.attention.key_length`, c.head_dim),
+    u32(`${arch}.attention.value_length`, c.head_dim),
+    f32(`${arch}.attention.layer_norm_rms_epsilon`, c.rms_norm_eps),
+    f32(`${arch}.rope.freq_base`, c.rope_theta),
+    ...ropeScalingMetadata(arch, c),
+  ];
+}
+
 export const qwen3: ConversionRules = {
   architecture: "qwen3",
   tokenizerPre: "qwen2",
-  tensorName: (hfName, config) =>
-    hfName === "lm_head.weight" && config.tie_word_embeddings ? null : mapName(NAMES, hfName),
-  metadata: (c) => [
-    u32("qwen3.block_count", c.num_hidden_layers),
-    u32("qwen3.context_length", c.max_position_embeddings),
-    u32("qwen3.embedding_length", c.hidden_size),
-    u32("qwen3.feed_forward_length", c.intermediate_size),
-    u32("qwen3.attention.head_count", c.num_attention_heads),
-    u32("qwen3.attention.head_count_kv", c.num_key_value_heads),
-    // needed whenever head_dim * heads != hidden (Qwen3-0.6B: 128 * 16 != 1024)
-    u32("qwen3.attention.key_length", c.head_dim),
-    u32("qwen3.attention.value_length", c.head_dim),
-    f32("qwen3.attention.layer_norm_rms_epsilon", c.rms_norm_eps),
-    // optional in llama.cpp but it silently defaults to 10000; Qwen3 uses 1e6
-    f32("qwen3.rope.freq_base", c.rope_theta),
-    ...ropeScalingMetadata("qwen3", c),
-  ],
+  tensors: (src, config) =>
+    planTensors(src, config, "qwen3", (hfName) => {
+      const name = mapName(QWEN3_NAMES, hfName);
+      return name === undefined ? undefined : [renamed(src, hfName, name)];
+    }),
+  metadata: (c) => transformerMetadata("qwen3", c),
 };

@@ -5,21 +5,28 @@
 
 import type { GgufKv } from "../gguf/index.js";
 import type { ModelType, TextConfig } from "../text-config.js";
+import type { TensorPlan, TensorSource } from "./plan.js";
 import { qwen3 } from "./qwen3.js";
+import { qwen3_5 } from "./qwen3_5.js";
+import { qwen3_5_moe } from "./qwen3_5_moe.js";
+import { qwen3_moe } from "./qwen3_moe.js";
 
 export interface ConversionRules {
   /** GGUF `general.architecture` (llama.cpp's LLM_ARCH name). */
   architecture: string;
-  /** `tokenizer.ggml.pre`: llama.cpp's pre-tokenizer name for this family. */
+  /** `tokenizer.ggml.pre` of this family's released tokenizer, used when tokenizer.json's regex is unknown. */
   tokenizerPre: string;
-  /** GGUF name for an HF tensor name; null to drop it (e.g. lm_head when tied); undefined if unknown. */
-  tensorName(hfName: string, config: TextConfig): string | null | undefined;
+  /** The GGUF tensors made from the checkpoint's; throws naming any HF tensor it cannot place. */
+  tensors(src: TensorSource, config: TextConfig): TensorPlan[];
   /** `<arch>.*` hyper-parameter metadata. */
   metadata(config: TextConfig): GgufKv[];
 }
 
 const RULES: Partial<Record<ModelType, ConversionRules>> = {
   qwen3,
+  qwen3_moe,
+  qwen3_5,
+  qwen3_5_moe,
 };
 
 /** Conversion rules for a model_type, or undefined if Rio cannot convert it yet. */

@@ -11,6 +11,7 @@ import {
   type GgufScalar,
   type GgufScalarType,
   GgufValueType,
+  ggmlBlockLayout,
   ggmlByteSize,
   ggmlTypeName,
 } from "./types.js";
@@ -119,8 +120,8 @@ function alignmentOf(metadata: GgufKv[]): number {
   const entry = metadata.find((kv) => kv.key === "general.alignment");
   if (!entry) return GGUF_DEFAULT_ALIGNMENT;
   const v = entry.value.value;
-  if (entry.value.type !== "uint32" || typeof v !== "number" || v <= 0 || v % 8 !== 0) {
-    throw new Error("GGUF metadata general.alignment must be a uint32 multiple of 8");
+  if (entry.value.type !== "uint32" || typeof v !== "number" || v <= 0 || (v & (v - 1)) !== 0) {
+    throw new Error("GGUF metadata general.alignment must be a non-zero power-of-two uint32");
   }
   return v;
 }
@@ -154,11 +155,23 @@ export function writeGguf(
     }
   }
   const sizes: number[] = [];
+  const names = new Set<string>();
   let offset = 0;
   for (const t of tensors) {
-    if (!ggmlTypeName(t.type)) throw new Error(`tensor ${t.name}: unknown ggml type ${t.type}`);
-    const count = t.dims.reduce((a, b) => a * b, 1);
-    const nbytes = ggmlByteSize(t.type, count);
+    const layout = ggmlBlockLayout(t.type);
+    if (!layout) throw new Error(`tensor ${t.name}: unknown ggml type ${t.type}`);
+    if (names.has(t.name)) throw new Error(`tensor ${t.name}: duplicate name`);
+    names.add(t.name);
+    // blocks never straddle rows: the first (row) dimension must be whole blocks
+    if (t.dims[0] % layout.blockSize !== 0) {
+      throw new Error(
+        `tensor ${t.name}: row length ${t.dims[0]} is not a multiple of the ${ggmlTypeName(t.type)} block size ${layout.blockSize}`,
+      );
+    }
+    const nbytes = ggmlByteSize(
+      t.type,
+      t.dims.reduce((a, b) => a * b, 1),
+    );
     header.string(t.name);
     header.u32(t.dims.length);
     for (const d of t.dims) header.u64(d);

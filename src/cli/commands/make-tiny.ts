@@ -2,7 +2,7 @@
  * @module `rio make-tiny`: writes a small, seeded, fully loadable Hugging Face checkpoint of any supported
  * architecture, for tests and conformance runs.
  */
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import {
   MODEL_TYPES,
   type ModelType,
@@ -11,6 +11,7 @@ import {
   type ShapePreset,
   type TinyShape,
 } from "../../checkpoint/index.js";
+import { integerParser, oneOf } from "../parsers.js";
 
 interface MakeTinyFlags {
   arch: string;
@@ -31,22 +32,7 @@ interface MakeTinyFlags {
   untied?: boolean;
 }
 
-function integerParser(min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer >= ${min}`);
-    return n;
-  };
-}
 const positiveInt = integerParser(1);
-
-function oneOf<T extends string>(allowed: readonly T[]) {
-  return (value: string): T => {
-    if (!allowed.includes(value as T))
-      throw new InvalidArgumentError(`expected one of ${allowed.join(", ")}`);
-    return value as T;
-  };
-}
 
 export function register(program: Command): void {
   program

@@ -1,0 +1,39 @@
+/**
+ * @module The benchmark models: a random Qwen3-0.6B-shaped checkpoint made by make-tiny, converted to
+ * Q8_0 and Q4_0, kept in the cache ($RIO_CACHE_DIR/bench, else ~/.cache/rio/bench) between runs.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { convertToGguf, makeTinyModel, type ModelType, type Quant } from "../src/checkpoint/index.js";
+import { cacheRoot } from "../src/cli/default-model.js";
+
+/** The Hugging Face folder and GGUF files of one benchmark shape. */
+export interface BenchModel {
+  dir: string;
+  gguf(quant: Quant): string;
+}
+
+/** Makes (once) the checkpoint of `arch` with `shape` and its GGUF conversions; logs progress to stderr. */
+export function benchModel(arch: ModelType = "qwen3", shape: "qwen3-0.6b" | undefined = "qwen3-0.6b", overrides: Record<string, number> = {}): BenchModel {
+  const name = [arch, shape ?? "tiny", ...Object.entries(overrides).map(([k, v]) => `${k}${v}`)].join("-");
+  const root = path.join(cacheRoot(), "bench");
+  const dir = path.join(root, name);
+  if (!fs.existsSync(path.join(dir, "config.json"))) {
+    process.stderr.write(`bench: writing ${name} checkpoint (once)...\n`);
+    fs.rmSync(`${dir}.tmp`, { recursive: true, force: true });
+    makeTinyModel({ arch, out: `${dir}.tmp`, seed: 1, shape, overrides });
+    fs.renameSync(`${dir}.tmp`, dir);
+  }
+  return {
+    dir,
+    gguf(quant) {
+      const file = path.join(root, `${name}-${quant}.gguf`);
+      if (!fs.existsSync(file)) {
+        process.stderr.write(`bench: converting ${name} to ${quant} (once)...\n`);
+        convertToGguf(dir, `${file}.tmp`, { quant });
+        fs.renameSync(`${file}.tmp`, file);
+      }
+      return file;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * @module One engine's decode/prefill measurement, run in its own process so its peak RSS is its own:
+ * `node dist/bench/decode-worker.js ENGINE GGUF CTX,CTX,... DECODE_TOKENS PREFILL_TOKENS`, printing one JSON
+ * object per context size. Engines: "rio" (Rio's generate loop: TS sampling, every step fed as an
+ * embedding), "node-llama-cpp" (its own generation on the same GGUF), "bare" (a llama_decode loop
+ * through Rio's binding feeding token ids, argmax in TS: the floor of what the library can do).
+ */
+import { createEngine, loadModel, Scheduler } from "../src/engine/index.js";
+import { generate } from "../src/decoding/index.js";
+import { loadLlama, physicalCores } from "../src/llama/index.js";
+
+const [engine, gguf, ctxList, decodeArg, prefillArg] = process.argv.slice(2);
+const contexts = ctxList.split(",").map(Number);
+const decodeTokens = Number(decodeArg);
+const prefillTokens = Number(prefillArg);
+const threads = physicalCores();
+const contextSize = Math.max(...contexts, prefillTokens) + decodeTokens + 256;
+const sampling = { temperature: 0.6, top_k: 20, top_p: 0.95, min_p: 0, seed: 1 };
+
+/** Deterministic pseudo-random ordinary token ids (below the special tokens). */
+const promptOf = (n: number) => Array.from({ length: n }, (_, i) => 1000 + ((i * 7919) % 100000));
+
+interface Measure {
+  prefillSeconds: number;
+  decodeSeconds: number;
+}
+
+async function rio(): Promise<(ctx: number, decode: number) => Promise<Measure>> {
+  const model = loadModel(gguf);
+  const scheduler = new Scheduler(createEngine(model, { ctx: contextSize, threads }));
+  return async (ctx, decode) => {
+    const t0 = performance.now();
+    let first = 0;
+    for await (const step of generate(model, scheduler, { prompt: promptOf(ctx), sampling, maxTokens: decode + 1, ignoreEos: true })) {
+      if (step.index === 0) first = performance.now();
+    }
+    return { prefillSeconds: (first - t0) / 1000, decodeSeconds: (performance.now() - first) / 1000 };
+  };
+}
+
+async function nodeLlamaCpp(): Promise<(ctx: number, decode: number) => Promise<Measure>> {
+  const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
+  const llama = await getLlama({ gpu: false, maxThreads: threads, build: "never", logLevel: LlamaLogLevel.error });
+  const model = await llama.loadModel({ modelPath: gguf });
+  const context = await model.createContext({ contextSize, threads, batchSize: 512 });
+  return async (ctx, decode) => {
+    const sequence = context.getSequence();
+    const t0 = performance.now();
+    let first = 0;
+    let n = 0;
+    for await (const _ of sequence.evaluate(promptOf(ctx) as never[], { temperature: sampling.temperature, topK: sampling.top_k, topP: sampling.top_p, seed: 1 })) {
+      if (n++ === 0) first = performance.now();
+      if (n > decode) break;
+    }
+    const end = performance.now();
+    sequence.dispose();
+    return { prefillSeconds: (first - t0) / 1000, decodeSeconds: (end - first) / 1000 };
+  };
+}
+
+async function bare(): Promise<(ctx: number, decode: number) => Promise<Measure>> {
+  const model = loadLlama().loadModel(gguf);
+  const context = model.createContext({ nCtx: contextSize, nBatch: 512, nSeqMax: 1, threads });
+  const one = { tokens: new Int32Array(1), pos: new Int32Array(1), seq: new Int32Array(1), logits: new Uint8Array([1]) };
+  return async (ctx, decode) => {
+    context.seqRemove(0);
+    const prompt = promptOf(ctx);
+    const t0 = performance.now();
+    for (let start = 0; start < ctx; start += 512) {
+      const n = Math.min(512, ctx - start);
+      const logits = new Uint8Array(n);
+      logits[n - 1] = 1;
+      await context.decodeTokens({ tokens: Int32Array.from(prompt.slice(start, start + n)), pos: Int32Array.from({ length: n }, (_, i) => start + i), seq: new Int32Array(n), logits });
+    }
+    let next = argmax(context.logits(ctx - Math.floor((ctx - 1) / 512) * 512 - 1));
+    const first = performance.now();
+    for (let i = 0; i < decode; i++) {
+      one.tokens[0] = next;
+      one.pos[0] = ctx + i;
+      await context.decodeTokens(one);
+      next = argmax(context.logits(0));
+    }
+    return { prefillSeconds: (first - t0) / 1000, decodeSeconds: (performance.now() - first) / 1000 };
+  };
+}
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+  return best;
+}
+
+const run = await { rio, "node-llama-cpp": nodeLlamaCpp, bare }[engine as "rio"]();
+await run(16, 4); // warm-up
+for (const ctx of contexts) {
+  const m = await run(ctx, decodeTokens);
+  const rssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ ctx, decode_tps: decodeTokens / m.decodeSeconds, prefill_tps: ctx / m.prefillSeconds, rss_mb: Math.round(rssMb) }));
+}
+process.exit(0);

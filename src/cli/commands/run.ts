@@ -1,0 +1,43 @@
+/**
+ * @module `rio run [--model PATH] "prompt"`: one answer, streamed. Reads the prompt from stdin when none is
+ * given. With no --model it runs the embedded demo model.
+ */
+import type { Command } from "commander";
+import { addGenerationOptions, type GenerationFlags, requestFromFlags } from "../generation-flags.js";
+import { addModelOptions, type ModelFlags, openSession } from "../session.js";
+import { streamAnswer } from "../stream-answer.js";
+
+interface RunFlags extends ModelFlags, GenerationFlags {
+  hideReasoning?: boolean;
+  json?: boolean;
+  system?: string;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command("run")
+    .description("generate one answer to a prompt (from the arguments or stdin) and stream it")
+    .argument("[prompt...]", "the user message (default: read stdin)")
+    .option("--system <text>", "a system prompt")
+    .option("--hide-reasoning", "do not print the reasoning")
+    .option("--json", "print one JSON object per decoding step, then {\"summary\": {...}}");
+  addModelOptions(command, { ctx: 4096 });
+  addGenerationOptions(command, {});
+  command.action(async (words: string[], flags: RunFlags) => {
+    const prompt = words.length > 0 ? words.join(" ") : process.stdin.isTTY ? "" : await readStdin();
+    if (prompt.trim() === "") throw new Error("rio run: give a prompt as an argument or on stdin");
+    const session = openSession(flags, { maxSequences: 1, quiet: flags.json });
+    try {
+      const messages = [...(flags.system ? [{ role: "system" as const, content: flags.system }] : []), { role: "user" as const, content: prompt }];
+      await streamAnswer(session, { ...requestFromFlags(flags), messages }, { hideReasoning: flags.hideReasoning, json: flags.json });
+    } finally {
+      session.close();
+    }
+  });
+}

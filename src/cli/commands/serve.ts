@@ -1,0 +1,66 @@
+/**
+ * @module `rio serve`: the OpenAI-compatible server over one model (the embedded demo model without
+ * --model). SIGINT/SIGTERM shut it down gracefully; a second signal exits at once.
+ */
+import * as path from "node:path";
+import type { Command } from "commander";
+import { startServer } from "../../server/index.js";
+import { integerParser, oneOf } from "../parsers.js";
+import { addModelOptions, type ModelFlags, openSession } from "../session.js";
+
+interface ServeFlags extends ModelFlags {
+  host: string;
+  port: number;
+  apiKey?: string;
+  maxSequences: number;
+  maxQueue: number;
+  servedModelName?: string;
+  reasoningDefault: "swir" | "cot";
+  shutdownGrace: number;
+}
+
+/** The name clients use: --served-model-name, else the folder or file name, else "rio-demo". */
+function modelName(flags: ServeFlags): string {
+  if (flags.servedModelName) return flags.servedModelName;
+  return flags.model ? path.basename(path.resolve(flags.model)).replace(/\.gguf$/i, "") : "rio-demo";
+}
+
+export function register(program: Command): void {
+  const command = program
+    .command("serve")
+    .description("serve the model over an OpenAI-compatible HTTP API (chat, completions, models, health, metrics)")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "TCP port (0 = any free port)", integerParser(0), 8000)
+    .option("--api-key <key>", "require Authorization: Bearer <key> on /v1 routes (default: env RIO_API_KEY)")
+    .option("--max-sequences <n>", "requests decoded together (continuous batching)", integerParser(1), 8)
+    .option("--max-queue <n>", "requests waiting for a sequence before the server answers 429", integerParser(0), 64)
+    .option("--served-model-name <name>", "the model name clients send (default: the model's folder or file name)")
+    .option("--reasoning-default <method>", "reasoning of requests that do not say: swir or cot", oneOf(["swir", "cot"] as const), "swir")
+    .option("--shutdown-grace <ms>", "on SIGINT/SIGTERM, how long running requests may finish before they are cancelled", integerParser(0), 10_000);
+  addModelOptions(command, { ctx: 16384 });
+  command.action(async (flags: ServeFlags) => {
+    const session = openSession(flags, { maxSequences: flags.maxSequences });
+    const server = await startServer({
+      model: session.model,
+      scheduler: session.scheduler,
+      modelName: modelName(flags),
+      host: flags.host,
+      port: flags.port,
+      apiKey: flags.apiKey ?? (process.env.RIO_API_KEY || undefined),
+      maxQueue: flags.maxQueue,
+      reasoningDefault: flags.reasoningDefault,
+    });
+    process.stderr.write(`rio serve: ${modelName(flags)} on ${server.url}/v1\n`);
+    const shutdown = async (signal: string) => {
+      process.stderr.write(`rio serve: ${signal}, finishing running requests (up to ${flags.shutdownGrace} ms)\n`);
+      await server.close(flags.shutdownGrace);
+      session.close();
+      process.exit(0);
+    };
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+      process.once(signal, () => {
+        process.once(signal, () => process.exit(130));
+        void shutdown(signal);
+      });
+  });
+}

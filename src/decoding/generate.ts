@@ -1,0 +1,182 @@
+/**
+ * @module generate(): one request from messages (or a raw prompt) to a stream of decoding steps, with
+ * plain sampling ("cot") or SwiReasoning ("swir"). A thin loop: the scheduler's step gives a logits row,
+ * the request's controller decides the token and the next input, and the input goes back as an embedding
+ * (a token's row, or a soft mixture).
+ */
+import type { RioModel, Scheduler } from "../engine/index.js";
+import type { ChatMessage } from "../tokenizer/index.js";
+import type { DecodingController, StopReason } from "./controller.js";
+import { CotController } from "./cot-controller.js";
+import { type TokenLogprob, tokenLogprob } from "./logprobs.js";
+import { type FedInput, mixtureToVector } from "./mixture.js";
+import { Sampler } from "./sampler.js";
+import { type SamplingParams, samplingDefaults, stopTokenIds } from "./sampling-params.js";
+import { StopStringMatcher } from "./stop-strings.js";
+import { SwiReasoningController } from "./swir-controller.js";
+import { type SwirParams, swirParams } from "./swir-params.js";
+import { swirVocabFor } from "./swir-vocab-cache.js";
+
+/** SwiReasoning or plain chain-of-thought, with SwiReasoning's knobs. */
+export type ReasoningOptions = { method: "cot" } | ({ method: "swir" } & Partial<Omit<SwirParams, "max_new_tokens" | "stop_token_ids">>);
+
+/** One generation request. Give `messages` (rendered with the model's chat template) or `prompt`. */
+export interface GenerateRequest {
+  messages?: ChatMessage[];
+  /** A raw prompt: text (encoded as plain text, no special tokens) or token ids. */
+  prompt?: string | number[];
+  tools?: object[];
+  /** Chat template's enable_thinking (default true). */
+  enableThinking?: boolean;
+  /** Sampling overrides; the rest comes from the model's generation_config.json. */
+  sampling?: Partial<SamplingParams>;
+  reasoning?: ReasoningOptions;
+  /** Most tokens to generate (default 2048). */
+  maxTokens?: number;
+  /** Text that ends the answer (not included in it). */
+  stop?: string[];
+  /** Extra token ids that end the answer (the model's EOS ids do too, unless ignoreEos). */
+  stopTokenIds?: number[];
+  /** Keep generating through EOS tokens until maxTokens (benchmarks). */
+  ignoreEos?: boolean;
+  /** Cancels the request; its sequence is freed at once. */
+  signal?: AbortSignal;
+  /** When set, each step carries its token's log-probability and this many top alternatives (0 for none). */
+  logprobs?: number;
+}
+
+/** One decoding step as generate() yields it. */
+export interface GenerateStep {
+  /** 0-based step index (every step emits a token, latent steps included). */
+  index: number;
+  tokenId: number;
+  /** Text this step completes (whole UTF-8 characters; may be empty). */
+  text: string;
+  /** Controller mode after this step's transition. */
+  mode: "latent" | "explicit";
+  /** What goes back in as the next input. */
+  fed: "token" | "mixture";
+  entropy: number | null;
+  refEntropy: number | null;
+  switched: "to_explicit" | "to_latent" | null;
+  /** True when an injected token replaced the sampled one. */
+  forced: boolean;
+  /** Present when the request asked for logprobs: computed from the raw logits row of this step. */
+  logprob?: TokenLogprob;
+}
+
+/** Why a generation ended: model EOS, a stop string, the token limit, the SwiReasoning answer budget, or cancellation. */
+export type FinishReason = "eos" | "stop" | "length" | "answer_budget" | "aborted";
+
+/** The summary generate() returns when it ends. */
+export interface GenerateSummary {
+  promptTokens: number;
+  tokens: number;
+  latentSteps: number;
+  switches: number;
+  stopReason: FinishReason;
+  /** Milliseconds waiting for a sequence, feeding the prompt, and decoding. */
+  timings: { queueMs: number; prefillMs: number; decodeMs: number; decodeTokensPerSecond: number };
+}
+
+const STOP_REASONS: Record<StopReason, FinishReason> = { eos: "eos", max_tokens: "length", answer_budget: "answer_budget" };
+
+/**
+ * Runs one request on a shared scheduler; iterate the steps, the return value is the summary.
+ * @example
+ * for await (const step of generate(model, scheduler, { messages: [{ role: "user", content: "2+2?" }], reasoning: { method: "swir" } }))
+ *   process.stdout.write(step.text);
+ */
+export async function* generate(model: RioModel, scheduler: Scheduler, request: GenerateRequest): AsyncGenerator<GenerateStep, GenerateSummary> {
+  const prompt = promptTokens(model, request);
+  const maxTokens = request.maxTokens ?? 2048;
+  const eosIds = request.ignoreEos ? [] : [...stopTokenIds(model.generationConfig, "generation_config.json"), ...model.tokenizer.specialIds.eos];
+  const stopIds = [...new Set([...eosIds, ...(request.stopTokenIds ?? [])])];
+  const sampler = new Sampler({ ...samplingDefaults(model.generationConfig, "generation_config.json"), ...request.sampling }, { promptTokens: prompt });
+  const controller = makeController(model, request.reasoning ?? { method: "cot" }, { max_new_tokens: maxTokens, stop_token_ids: stopIds });
+  const text = model.tokenizer.createStreamDecoder({ skipSpecialTokens: true });
+  const stops = new StopStringMatcher(request.stop ?? []);
+  const started = performance.now();
+  const lease = await scheduler.acquire(request.signal);
+  const onAbort = () => lease.release();
+  request.signal?.addEventListener("abort", onAbort);
+  const queued = performance.now();
+  let decodeStart = queued;
+  const summary = { promptTokens: prompt.length, tokens: 0, latentSteps: 0, switches: 0, stopReason: "aborted" as FinishReason };
+  try {
+    let logits = await lease.prefill(prompt);
+    decodeStart = performance.now();
+    for (let index = 0; ; index++) {
+      const r = controller.step(logits, sampler);
+      summary.tokens++;
+      if (r.fed.kind === "mixture") summary.latentSteps++;
+      if (r.switched === "to_explicit") summary.switches++;
+      const shown = stops.push(text.push(r.tokenId));
+      const stopReason: FinishReason | null = shown.stopped ? "stop" : r.stop && STOP_REASONS[r.stop];
+      yield {
+        index,
+        tokenId: r.tokenId,
+        text: shown.text + (stopReason && !shown.stopped ? stops.push(text.finish()).text + stops.flush() : ""),
+        mode: r.mode,
+        fed: r.fed.kind === "token" ? "token" : "mixture",
+        entropy: r.entropy,
+        refEntropy: r.refEntropy,
+        switched: r.switched,
+        forced: r.forced,
+        ...(request.logprobs !== undefined && { logprob: tokenLogprob(logits, r.tokenId, request.logprobs) }),
+      };
+      if (stopReason) {
+        summary.stopReason = stopReason;
+        break;
+      }
+      logits = await lease.decode(inputVector(model, r.fed));
+    }
+  } catch (error) {
+    if (!request.signal?.aborted) throw error;
+  } finally {
+    request.signal?.removeEventListener("abort", onAbort);
+    lease.release();
+  }
+  const end = performance.now();
+  const decodeMs = end - decodeStart;
+  return {
+    ...summary,
+    timings: { queueMs: queued - started, prefillMs: decodeStart - queued, decodeMs, decodeTokensPerSecond: summary.tokens / (decodeMs / 1000) },
+  };
+}
+
+function promptTokens(model: RioModel, request: GenerateRequest): number[] {
+  if (request.messages && request.prompt !== undefined) throw new Error("generate: give either messages or prompt, not both");
+  if (request.messages)
+    return model.tokenizer.encodeChat(request.messages, { tools: request.tools, addGenerationPrompt: true, enableThinking: request.enableThinking });
+  if (typeof request.prompt === "string") return model.tokenizer.encode(request.prompt);
+  if (Array.isArray(request.prompt)) return request.prompt;
+  throw new Error("generate: a request needs messages or a prompt");
+}
+
+/**
+ * The request's prompt tokens, and whether the prompt itself opened a reasoning block (a template that
+ * ends the generation prompt with `<think>`, as Qwen3.5's do): then the output starts inside the
+ * reasoning and only `</think>` will appear.
+ */
+export function preparePrompt(model: RioModel, request: GenerateRequest): { tokens: number[]; opensReasoning: boolean } {
+  const tokens = promptTokens(model, request);
+  const { thinkStart, thinkEnd } = model.tokenizer.specialIds;
+  let last = tokens.length - 1;
+  while (last >= 0 && model.tokenizer.decode([tokens[last]]).trim() === "") last--;
+  return { tokens, opensReasoning: last >= 0 && tokens[last] === thinkStart && tokens[last] !== thinkEnd };
+}
+
+function makeController(model: RioModel, reasoning: ReasoningOptions, stop: { max_new_tokens: number; stop_token_ids: number[] }): DecodingController {
+  if (reasoning.method === "cot") return new CotController(stop);
+  if (reasoning.method !== "swir") throw new Error(`reasoning.method must be "swir" or "cot", got ${JSON.stringify((reasoning as { method: unknown }).method)}`);
+  const { method: _, ...knobs } = reasoning;
+  return new SwiReasoningController(swirParams({ ...knobs, ...stop }), swirVocabFor(model.tokenizer));
+}
+
+/** The next input vector: the token's embedding row, or the soft mixture of rows. */
+function inputVector(model: RioModel, fed: FedInput): Float32Array {
+  const rows = model.embeddings;
+  if (fed.kind === "token") return rows.row(fed.id);
+  return mixtureToVector(fed.terms, (id, out) => rows.row(id, out), rows.hiddenSize, rows.meanRow());
+}

@@ -1,0 +1,41 @@
+/**
+ * @module From an OpenAI chat request to what the chat template takes: messages (content parts joined,
+ * `developer` as `system`, null content as "" since the Qwen3 template fails on null next to tool_calls)
+ * and the tools `tool_choice` leaves in play.
+ */
+import type { ChatMessage } from "../tokenizer/index.js";
+import { ApiError } from "./errors.js";
+import type { ChatRequest, ChatRequestMessage } from "./schemas/chat.js";
+
+/** Messages in the template's shape. */
+export function templateMessages(messages: ChatRequestMessage[]): ChatMessage[] {
+  return messages.map((m) => ({
+    role: m.role === "developer" ? "system" : m.role,
+    content: typeof m.content === "string" ? m.content : (m.content ?? []).map((part) => part.text).join(""),
+    ...(m.reasoning_content ? { reasoning_content: m.reasoning_content } : {}),
+    ...(m.tool_calls?.length
+      ? { tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.function.name, arguments: c.function.arguments } })) }
+      : {}),
+    ...(m.tool_call_id !== undefined ? { tool_call_id: m.tool_call_id } : {}),
+    ...(m.name !== undefined ? { name: m.name } : {}),
+  }));
+}
+
+/**
+ * The tool definitions rendered into the prompt: none for `tool_choice: "none"` (or no tools), only the
+ * named one for a named function, all of them for "auto" and "required".
+ * @example
+ * activeTools({ tools: [f, g], tool_choice: { type: "function", function: { name: "g" } } } as ChatRequest); // [g]
+ */
+export function activeTools(request: Pick<ChatRequest, "tools" | "tool_choice">): object[] | undefined {
+  const tools = request.tools ?? [];
+  const choice = request.tool_choice ?? "auto";
+  if (choice !== "auto" && choice !== "none" && tools.length === 0)
+    throw new ApiError(400, "tool_choice: requires tools", "invalid_request_error", "tool_choice");
+  if (tools.length === 0 || choice === "none") return undefined;
+  if (typeof choice === "string") return tools;
+  const named = tools.filter((t) => t.function.name === choice.function.name);
+  if (named.length === 0)
+    throw new ApiError(400, `tool_choice: no tool named ${JSON.stringify(choice.function.name)} in tools`, "invalid_request_error", "tool_choice.function.name");
+  return named;
+}

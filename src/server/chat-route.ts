@@ -1,0 +1,56 @@
+/** @module POST /v1/chat/completions: messages through the chat template, answers split into reasoning, content and tool calls. */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { preparePrompt } from "../decoding/index.js";
+import { activeTools, templateMessages } from "./chat-messages.js";
+import { ChatFormat } from "./chat-format.js";
+import type { EndpointFormat } from "./choice-format.js";
+import type { ServerContext } from "./context.js";
+import { ApiError } from "./errors.js";
+import { type PreparedPrompt, serveGeneration } from "./generation-endpoint.js";
+import { generationOptions } from "./generation-options.js";
+import { chatRequestSchema } from "./schemas/chat.js";
+import { parseBody } from "./schemas/validate.js";
+
+const CHAT: EndpointFormat = { object: "chat.completion", chunkObject: "chat.completion.chunk", idPrefix: "chatcmpl" };
+
+/**
+ * The route handler.
+ * @example
+ * app.post("/v1/chat/completions", chatCompletions(server));
+ */
+export function chatCompletions(server: ServerContext) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const body = parseBody(chatRequestSchema, request.body);
+    const tools = activeTools(body);
+    const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+    const options = generationOptions(body, maxTokens, body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens", server.defaults);
+    const prompt = renderPrompt(server, { messages: templateMessages(body.messages), tools, enableThinking: body.chat_template_kwargs?.enable_thinking });
+    const logprobs = body.logprobs ? (body.top_logprobs ?? 0) : undefined;
+    return serveGeneration(server, request, reply, {
+      format: CHAT,
+      common: body,
+      options,
+      prompts: [prompt],
+      promptField: "messages",
+      logprobs,
+      choiceFormat: (p) =>
+        new ChatFormat({
+          tokenizer: server.model.tokenizer,
+          startsInReasoning: p.opensReasoning,
+          tools,
+          toolFormat: server.toolFormat,
+          logprobs: logprobs !== undefined,
+          modes: body.rio?.modes === true,
+        }),
+    });
+  };
+}
+
+/** The chat template's tokens; a template that rejects the conversation is the client's error (400). */
+function renderPrompt(server: ServerContext, request: Parameters<typeof preparePrompt>[1]): PreparedPrompt {
+  try {
+    return preparePrompt(server.model, request);
+  } catch (error) {
+    throw new ApiError(400, `messages: the chat template rejected them: ${error instanceof Error ? error.message : String(error)}`, "invalid_request_error", "messages");
+  }
+}

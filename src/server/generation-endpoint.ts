@@ -1,0 +1,88 @@
+/**
+ * @module The request flow both generating endpoints share: model name check, prompt length checks,
+ * admission (429 beyond the limit), cancellation when the client disconnects, then a streamed or whole
+ * response.
+ */
+import { randomBytes } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { ChoiceFormat, EndpointFormat } from "./choice-format.js";
+import type { ServerContext } from "./context.js";
+import { ApiError } from "./errors.js";
+import { choiceRequest, type GenerationOptions } from "./generation-options.js";
+import { streamResponse, wholeResponse } from "./respond.js";
+import type { ChoiceJob } from "./run-choice.js";
+import type { CommonRequest } from "./schemas/common.js";
+
+/** A prompt ready to run: its tokens, and whether it opened the think block. */
+export interface PreparedPrompt {
+  tokens: number[];
+  opensReasoning: boolean;
+}
+
+/** What an endpoint hands to the shared flow. */
+export interface GenerationSpec {
+  format: EndpointFormat;
+  common: CommonRequest;
+  options: GenerationOptions;
+  prompts: PreparedPrompt[];
+  /** The request field holding the prompt, for errors ("messages" / "prompt"). */
+  promptField: string;
+  /** Top alternatives per token when logprobs were asked for. */
+  logprobs: number | undefined;
+  choiceFormat(prompt: PreparedPrompt): ChoiceFormat;
+}
+
+/** Client went away: its generations stop and free their sequences (499, as nginx logs it). */
+class ClientDisconnected extends ApiError {
+  constructor() {
+    super(499, "the client disconnected", "invalid_request_error", null, "client_disconnected");
+  }
+}
+
+/** Fails with 404 when the request names a model this server does not serve. */
+export function checkModelName(server: ServerContext, model: string | undefined): void {
+  if (model !== undefined && model !== server.modelName)
+    throw new ApiError(404, `the model ${JSON.stringify(model)} does not exist; this server serves ${JSON.stringify(server.modelName)}`, "invalid_request_error", "model", "model_not_found");
+}
+
+/**
+ * Runs the request's choices (prompts x n) and answers; returns the body for a whole response, or
+ * undefined once a stream has been sent.
+ * @example
+ * return serveGeneration(server, request, reply, { format: CHAT, common, options, prompts, promptField: "messages", logprobs: undefined, choiceFormat });
+ */
+export async function serveGeneration(server: ServerContext, request: FastifyRequest, reply: FastifyReply, spec: GenerationSpec): Promise<unknown> {
+  checkModelName(server, spec.common.model);
+  const n = spec.common.n ?? 1;
+  const jobs: ChoiceJob[] = spec.prompts.flatMap((prompt, p) =>
+    Array.from({ length: n }, (_, i) => ({
+      index: p * n + i,
+      request: { ...choiceRequest(spec.options, prompt.tokens, p * n + i, { logprobs: spec.logprobs }, server.defaults.contextLength, spec.promptField), prompt: prompt.tokens },
+      format: spec.choiceFormat(prompt),
+    })),
+  );
+  const ticket = server.admission.admit(jobs.length);
+  for (const job of jobs) job.request.signal = ticket.signal;
+  reply.raw.on("close", () => {
+    if (!reply.raw.writableFinished) ticket.abort(new ClientDisconnected());
+  });
+  const ctx = { model: server.model, scheduler: server.scheduler, metrics: server.metrics, arrivedAt: performance.now() };
+  const head = { id: `${spec.format.idPrefix}-${randomBytes(12).toString("hex")}`, created: Math.floor(Date.now() / 1000), model: server.modelName };
+  const promptTokens = spec.prompts.reduce((sum, p) => sum + p.tokens.length, 0);
+  try {
+    if (!spec.common.stream) return await wholeResponse(ctx, spec.format, head, jobs, promptTokens);
+    reply.hijack();
+    await streamResponse(reply.raw, ctx, spec.format, head, jobs, {
+      promptTokens,
+      includeUsage: spec.common.stream_options?.include_usage === true,
+      onError: (error) => ticket.abort(error instanceof Error ? error : new Error(String(error))),
+    });
+    server.metrics.countRequest(request.routeOptions.url ?? request.url, 200);
+    return undefined;
+  } catch (error) {
+    ticket.abort(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  } finally {
+    ticket.done();
+  }
+}

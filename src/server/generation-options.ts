@@ -1,0 +1,88 @@
+/**
+ * @module From the request fields both endpoints share to the parts of a GenerateRequest: sampling (a
+ * fresh seed per choice unless the client gives one), reasoning method, stop strings and token limits
+ * checked against the context.
+ */
+import { randomInt } from "node:crypto";
+import type { GenerateRequest, ReasoningOptions, SamplingParams } from "../decoding/index.js";
+import { ApiError } from "./errors.js";
+import type { CommonRequest } from "./schemas/common.js";
+
+/** What the server decides for requests that leave things out. */
+export interface GenerationDefaults {
+  reasoning: "swir" | "cot";
+  /** Context positions a sequence may use (prompt + output). */
+  contextLength: number;
+}
+
+/** The per-request options, minus the prompt; `seed` is the first choice's seed. */
+export interface GenerationOptions {
+  sampling: Partial<SamplingParams>;
+  seed: number;
+  reasoning: ReasoningOptions;
+  stop: string[];
+  /** Explicit max tokens, if the client gave one. */
+  maxTokens: number | undefined;
+}
+
+/**
+ * Reads the shared fields. `maxTokensField` names the field the limit came from (for errors).
+ * @example
+ * generationOptions({ temperature: 0, stop: "\n" }, undefined, "max_tokens", { reasoning: "swir", contextLength: 4096 });
+ */
+export function generationOptions(request: CommonRequest, maxTokens: number | null | undefined, maxTokensField: string, defaults: GenerationDefaults): GenerationOptions {
+  if (maxTokens != null && maxTokens >= defaults.contextLength)
+    throw new ApiError(400, `${maxTokensField}: ${maxTokens} does not fit the context of ${defaults.contextLength} positions`, "invalid_request_error", maxTokensField, "context_length_exceeded");
+  const sampling: Partial<SamplingParams> = {};
+  const set = <K extends keyof SamplingParams>(key: K, value: SamplingParams[K] | null | undefined) => {
+    if (value != null) sampling[key] = value;
+  };
+  set("temperature", request.temperature);
+  set("top_p", request.top_p);
+  set("top_k", request.top_k === -1 ? 0 : request.top_k);
+  set("min_p", request.min_p);
+  set("presence_penalty", request.presence_penalty);
+  set("frequency_penalty", request.frequency_penalty);
+  set("repetition_penalty", request.repetition_penalty);
+  const { method, ...knobs } = request.reasoning ?? { method: defaults.reasoning };
+  return {
+    sampling,
+    seed: request.seed ?? randomInt(2 ** 32 - 1),
+    reasoning: method === "cot" ? { method } : { method, ...knobs },
+    stop: request.stop == null ? [] : typeof request.stop === "string" ? [request.stop] : request.stop,
+    maxTokens: maxTokens ?? undefined,
+  };
+}
+
+/**
+ * The GenerateRequest of choice `index` for a prompt of `promptLength` tokens; fails with 400 when the
+ * prompt leaves no room in the context. Without an explicit limit, the output may fill the context.
+ */
+export function choiceRequest(
+  options: GenerationOptions,
+  prompt: number[],
+  index: number,
+  extra: Pick<GenerateRequest, "signal" | "logprobs">,
+  contextLength: number,
+  promptField: string,
+): GenerateRequest {
+  const room = contextLength - prompt.length;
+  if (room < 1)
+    throw new ApiError(400, `${promptField}: the prompt has ${prompt.length} tokens, the context holds ${contextLength}`, "invalid_request_error", promptField, "context_length_exceeded");
+  if (options.maxTokens !== undefined && options.maxTokens > room)
+    throw new ApiError(
+      400,
+      `max_tokens: ${options.maxTokens} plus the prompt's ${prompt.length} tokens exceed the context of ${contextLength}`,
+      "invalid_request_error",
+      "max_tokens",
+      "context_length_exceeded",
+    );
+  return {
+    prompt,
+    sampling: { ...options.sampling, seed: (options.seed + index) % 2 ** 32 },
+    reasoning: options.reasoning,
+    stop: options.stop,
+    maxTokens: options.maxTokens ?? room,
+    ...extra,
+  };
+}

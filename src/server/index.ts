@@ -1,0 +1,8 @@
+/**
+ * @module Public API of the server layer: an OpenAI-compatible HTTP server (chat and text completions with
+ * SSE streaming, reasoning_content, tool calls, SwiReasoning controls), with API keys, admission control,
+ * Prometheus metrics and graceful shutdown.
+ */
+export { ApiError, type ErrorBody } from "./errors.js";
+export { type RioServer, type ServerOptions, startServer } from "./server.js";
+export { type ChatDelta, ChatOutput, type ChatOutputOptions, type ResponseToolCall } from "./chat-output.js";

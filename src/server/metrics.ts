@@ -1,0 +1,92 @@
+/**
+ * @module Server metrics in Prometheus' text format: request counts by endpoint and status, prompt,
+ * generated and latent tokens, queue depth and busy sequences (read live), time to first token, and
+ * per-request decoding speed. A generated-token counter gives aggregate tokens/s through `rate()`.
+ */
+
+/** Live gauges the metrics read at scrape time. */
+export interface LiveGauges {
+  queueDepth(): number;
+  activeSequences(): number;
+  inFlightRequests(): number;
+}
+
+class Histogram {
+  readonly counts: number[];
+  sum = 0;
+  count = 0;
+
+  constructor(readonly bounds: number[]) {
+    this.counts = bounds.map(() => 0);
+  }
+
+  observe(value: number): void {
+    this.sum += value;
+    this.count++;
+    this.bounds.forEach((bound, i) => {
+      if (value <= bound) this.counts[i]++;
+    });
+  }
+
+  render(name: string): string[] {
+    return [
+      ...this.bounds.map((bound, i) => `${name}_bucket{le="${bound}"} ${this.counts[i]}`),
+      `${name}_bucket{le="+Inf"} ${this.count}`,
+      `${name}_sum ${this.sum}`,
+      `${name}_count ${this.count}`,
+    ];
+  }
+}
+
+/**
+ * Counters and histograms of one server.
+ * @example
+ * const m = new Metrics({ queueDepth: () => 0, activeSequences: () => 0, inFlightRequests: () => 0 });
+ * m.countRequest("/v1/models", 200);
+ * m.render(); // "# HELP rio_requests_total ...\nrio_requests_total{endpoint=\"/v1/models\",status=\"200\"} 1\n..."
+ */
+export class Metrics {
+  private readonly requests = new Map<string, number>();
+  promptTokens = 0;
+  generatedTokens = 0;
+  latentSteps = 0;
+  private readonly ttft = new Histogram([0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
+  private readonly tokensPerSecond = new Histogram([1, 5, 10, 25, 50, 100, 250, 500, 1000]);
+
+  constructor(private readonly live: LiveGauges) {}
+
+  /** One finished HTTP request. */
+  countRequest(endpoint: string, status: number): void {
+    const key = `endpoint="${endpoint}",status="${status}"`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+  }
+
+  /** Seconds from a request's arrival to its first generated token. */
+  observeTimeToFirstToken(seconds: number): void {
+    this.ttft.observe(seconds);
+  }
+
+  /** One finished generation (one choice). */
+  observeGeneration(g: { promptTokens: number; tokens: number; latentSteps: number; decodeTokensPerSecond: number }): void {
+    this.promptTokens += g.promptTokens;
+    this.generatedTokens += g.tokens;
+    this.latentSteps += g.latentSteps;
+    if (g.tokens > 1 && Number.isFinite(g.decodeTokensPerSecond)) this.tokensPerSecond.observe(g.decodeTokensPerSecond);
+  }
+
+  /** The exposition text. */
+  render(): string {
+    const lines: string[] = [];
+    const metric = (name: string, type: string, help: string, body: string[]) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...body);
+    metric("rio_requests_total", "counter", "HTTP requests by endpoint and status.", [...this.requests].map(([labels, n]) => `rio_requests_total{${labels}} ${n}`));
+    metric("rio_prompt_tokens_total", "counter", "Prompt tokens fed.", [`rio_prompt_tokens_total ${this.promptTokens}`]);
+    metric("rio_generated_tokens_total", "counter", "Tokens generated (latent steps included).", [`rio_generated_tokens_total ${this.generatedTokens}`]);
+    metric("rio_latent_steps_total", "counter", "SwiReasoning latent steps (soft-embedding inputs).", [`rio_latent_steps_total ${this.latentSteps}`]);
+    metric("rio_queue_depth", "gauge", "Requests waiting for a sequence.", [`rio_queue_depth ${this.live.queueDepth()}`]);
+    metric("rio_active_sequences", "gauge", "Sequences in use.", [`rio_active_sequences ${this.live.activeSequences()}`]);
+    metric("rio_in_flight_requests", "gauge", "Generations admitted and not yet finished.", [`rio_in_flight_requests ${this.live.inFlightRequests()}`]);
+    metric("rio_time_to_first_token_seconds", "histogram", "Seconds from request arrival to the first generated token.", this.ttft.render("rio_time_to_first_token_seconds"));
+    metric("rio_decode_tokens_per_second", "histogram", "Decoding speed of each finished generation.", this.tokensPerSecond.render("rio_decode_tokens_per_second"));
+    return `${lines.join("\n")}\n`;
+  }
+}

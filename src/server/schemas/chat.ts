@@ -1,0 +1,50 @@
+/** @module The body of POST /v1/chat/completions (OpenAI's fields Rio honours, plus `reasoning` and `rio`). */
+import { z } from "zod";
+import { commonFields } from "./common.js";
+
+/** Most messages in one request. */
+export const MAX_MESSAGES = 1024;
+
+const textPart = z.looseObject({ type: z.literal("text"), text: z.string() });
+
+const toolCall = z.looseObject({
+  id: z.string().optional(),
+  type: z.literal("function").optional(),
+  function: z.looseObject({ name: z.string().min(1), arguments: z.union([z.string(), z.record(z.string(), z.unknown())]) }),
+});
+
+const message = z.looseObject({
+  role: z.enum(["system", "developer", "user", "assistant", "tool"]),
+  content: z.union([z.string(), z.array(textPart), z.null()]).optional(),
+  reasoning_content: z.string().nullish(),
+  tool_calls: z.array(toolCall).nullish(),
+  tool_call_id: z.string().optional(),
+  name: z.string().optional(),
+});
+
+const tool = z.looseObject({
+  type: z.literal("function"),
+  function: z.looseObject({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
+});
+
+const toolChoice = z.union([
+  z.enum(["auto", "none", "required"]),
+  z.looseObject({ type: z.literal("function"), function: z.looseObject({ name: z.string() }) }),
+]);
+
+/** The chat request schema. */
+export const chatRequestSchema = z.looseObject({
+  ...commonFields,
+  messages: z.array(message).min(1).max(MAX_MESSAGES),
+  max_completion_tokens: z.number().int().min(1).nullish(),
+  tools: z.array(tool).max(128).nullish(),
+  tool_choice: toolChoice.nullish(),
+  chat_template_kwargs: z.looseObject({ enable_thinking: z.boolean().optional() }).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+});
+
+/** A parsed chat request. */
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+/** One parsed chat message. */
+export type ChatRequestMessage = ChatRequest["messages"][number];
