@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { convertToGguf, makeTinyModel, type ModelType, type Quant } from "../src/checkpoint/index.js";
+import { convertToGguf, type ModelType, makeTinyModel, type Quant } from "../src/checkpoint/index.js";
 import { cacheRoot } from "../src/cli/default-model.js";
 
 /** The Hugging Face folder and GGUF files of one benchmark shape. */
@@ -14,7 +14,11 @@ export interface BenchModel {
 }
 
 /** Makes (once) the checkpoint of `arch` with `shape` and its GGUF conversions; logs progress to stderr. */
-export function benchModel(arch: ModelType = "qwen3", shape: "qwen3-0.6b" | undefined = "qwen3-0.6b", overrides: Record<string, number> = {}): BenchModel {
+export function benchModel(
+  arch: ModelType = "qwen3",
+  shape: "qwen3-0.6b" | undefined = "qwen3-0.6b",
+  overrides: Record<string, number> = {},
+): BenchModel {
   const name = [arch, shape ?? "tiny", ...Object.entries(overrides).map(([k, v]) => `${k}${v}`)].join("-");
   const root = path.join(cacheRoot(), "bench");
   const dir = path.join(root, name);

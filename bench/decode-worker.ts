@@ -5,8 +5,9 @@
  * embedding), "node-llama-cpp" (its own generation on the same GGUF), "bare" (a llama_decode loop
  * through Rio's binding feeding token ids, argmax in TS: the floor of what the library can do).
  */
-import { createEngine, loadModel, Scheduler } from "../src/engine/index.js";
+
 import { generate } from "../src/decoding/index.js";
+import { createEngine, loadModel, Scheduler } from "../src/engine/index.js";
 import { loadLlama, physicalCores } from "../src/llama/index.js";
 
 const [engine, gguf, ctxList, decodeArg, prefillArg] = process.argv.slice(2);
@@ -31,7 +32,12 @@ async function rio(): Promise<(ctx: number, decode: number) => Promise<Measure>>
   return async (ctx, decode) => {
     const t0 = performance.now();
     let first = 0;
-    for await (const step of generate(model, scheduler, { prompt: promptOf(ctx), sampling, maxTokens: decode + 1, ignoreEos: true })) {
+    for await (const step of generate(model, scheduler, {
+      prompt: promptOf(ctx),
+      sampling,
+      maxTokens: decode + 1,
+      ignoreEos: true,
+    })) {
       if (step.index === 0) first = performance.now();
     }
     return { prefillSeconds: (first - t0) / 1000, decodeSeconds: (performance.now() - first) / 1000 };
@@ -40,7 +46,12 @@ async function rio(): Promise<(ctx: number, decode: number) => Promise<Measure>>
 
 async function nodeLlamaCpp(): Promise<(ctx: number, decode: number) => Promise<Measure>> {
   const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
-  const llama = await getLlama({ gpu: false, maxThreads: threads, build: "never", logLevel: LlamaLogLevel.error });
+  const llama = await getLlama({
+    gpu: false,
+    maxThreads: threads,
+    build: "never",
+    logLevel: LlamaLogLevel.error,
+  });
   const model = await llama.loadModel({ modelPath: gguf });
   const context = await model.createContext({ contextSize, threads, batchSize: 512 });
   return async (ctx, decode) => {
@@ -48,7 +59,12 @@ async function nodeLlamaCpp(): Promise<(ctx: number, decode: number) => Promise<
     const t0 = performance.now();
     let first = 0;
     let n = 0;
-    for await (const _ of sequence.evaluate(promptOf(ctx) as never[], { temperature: sampling.temperature, topK: sampling.top_k, topP: sampling.top_p, seed: 1 })) {
+    for await (const _ of sequence.evaluate(promptOf(ctx) as never[], {
+      temperature: sampling.temperature,
+      topK: sampling.top_k,
+      topP: sampling.top_p,
+      seed: 1,
+    })) {
       if (n++ === 0) first = performance.now();
       if (n > decode) break;
     }
@@ -61,7 +77,12 @@ async function nodeLlamaCpp(): Promise<(ctx: number, decode: number) => Promise<
 async function bare(): Promise<(ctx: number, decode: number) => Promise<Measure>> {
   const model = loadLlama().loadModel(gguf);
   const context = model.createContext({ nCtx: contextSize, nBatch: 512, nSeqMax: 1, threads });
-  const one = { tokens: new Int32Array(1), pos: new Int32Array(1), seq: new Int32Array(1), logits: new Uint8Array([1]) };
+  const one = {
+    tokens: new Int32Array(1),
+    pos: new Int32Array(1),
+    seq: new Int32Array(1),
+    logits: new Uint8Array([1]),
+  };
   return async (ctx, decode) => {
     context.seqRemove(0);
     const prompt = promptOf(ctx);
@@ -70,7 +91,12 @@ async function bare(): Promise<(ctx: number, decode: number) => Promise<Measure>
       const n = Math.min(512, ctx - start);
       const logits = new Uint8Array(n);
       logits[n - 1] = 1;
-      await context.decodeTokens({ tokens: Int32Array.from(prompt.slice(start, start + n)), pos: Int32Array.from({ length: n }, (_, i) => start + i), seq: new Int32Array(n), logits });
+      await context.decodeTokens({
+        tokens: Int32Array.from(prompt.slice(start, start + n)),
+        pos: Int32Array.from({ length: n }, (_, i) => start + i),
+        seq: new Int32Array(n),
+        logits,
+      });
     }
     let next = argmax(context.logits(ctx - Math.floor((ctx - 1) / 512) * 512 - 1));
     const first = performance.now();
@@ -95,6 +121,13 @@ await run(16, 4); // warm-up
 for (const ctx of contexts) {
   const m = await run(ctx, decodeTokens);
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ ctx, decode_tps: decodeTokens / m.decodeSeconds, prefill_tps: ctx / m.prefillSeconds, rss_mb: Math.round(rssMb) }));
+  console.log(
+    JSON.stringify({
+      ctx,
+      decode_tps: decodeTokens / m.decodeSeconds,
+      prefill_tps: ctx / m.prefillSeconds,
+      rss_mb: Math.round(rssMb),
+    }),
+  );
 }
 process.exit(0);

@@ -1,7 +1,9 @@
 /** `npm run bench -- <decode|swir|serve> [options]`: Rio's benchmarks (never run two at once on a 2-core machine). */
 const [name, ...args] = process.argv.slice(2);
-const benches: Record<string, () => Promise<{ main(args: string[]): Promise<void> }>> = {
+const benches: Record<string, () => Promise<{ main(args: string[]): Promise<unknown> }>> = {
   decode: () => import("./decode.js"),
+  swir: () => import("./swir.js"),
+  serve: () => import("./serve.js"),
 };
 const load = benches[name ?? ""];
 if (!load) {

@@ -32,7 +32,12 @@ export interface StreamRequest {
 interface Chunk {
   id?: string;
   object?: string;
-  choices?: { index: number; delta?: Record<string, unknown>; finish_reason?: string | null; rio?: { modes: string[] } }[];
+  choices?: {
+    index: number;
+    delta?: Record<string, unknown>;
+    finish_reason?: string | null;
+    rio?: { modes: string[] };
+  }[];
   usage?: { completion_tokens: number } | null;
   error?: { message: string };
 }
@@ -40,13 +45,28 @@ interface Chunk {
 /** Sends one streaming chat request (with include_usage and per-token modes) and checks what comes back. */
 export async function streamChat(req: StreamRequest): Promise<StreamRecord> {
   const started = performance.now();
-  const record: StreamRecord = { status: 0, completed: false, problems: [], tokens: 0, ttftMs: Number.NaN, totalMs: 0 };
+  const record: StreamRecord = {
+    status: 0,
+    completed: false,
+    problems: [],
+    tokens: 0,
+    ttftMs: Number.NaN,
+    totalMs: 0,
+  };
   const abort = new AbortController();
   try {
     const res = await fetch(`${req.url}/v1/chat/completions`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(req.apiKey ? { authorization: `Bearer ${req.apiKey}` } : {}) },
-      body: JSON.stringify({ ...req.body, stream: true, stream_options: { include_usage: true }, rio: { modes: true } }),
+      headers: {
+        "content-type": "application/json",
+        ...(req.apiKey ? { authorization: `Bearer ${req.apiKey}` } : {}),
+      },
+      body: JSON.stringify({
+        ...req.body,
+        stream: true,
+        stream_options: { include_usage: true },
+        rio: { modes: true },
+      }),
       signal: abort.signal,
     });
     record.status = res.status;
@@ -55,7 +75,12 @@ export async function streamChat(req: StreamRequest): Promise<StreamRecord> {
       return record;
     }
     const events = sseData(res.body);
-    const state = { id: undefined as string | undefined, finishes: 0, usage: undefined as number | undefined, done: false };
+    const state = {
+      id: undefined as string | undefined,
+      finishes: 0,
+      usage: undefined as number | undefined,
+      done: false,
+    };
     for await (const data of events) {
       if (state.done) record.problems.push("data after [DONE]");
       if (data === "[DONE]") {
@@ -64,7 +89,8 @@ export async function streamChat(req: StreamRequest): Promise<StreamRecord> {
       }
       const chunk = JSON.parse(data) as Chunk;
       if (chunk.error) record.problems.push(`error event: ${chunk.error.message}`);
-      if (chunk.object !== "chat.completion.chunk" && !chunk.error) record.problems.push(`object ${chunk.object}`);
+      if (chunk.object !== "chat.completion.chunk" && !chunk.error)
+        record.problems.push(`object ${chunk.object}`);
       state.id ??= chunk.id;
       if (chunk.id !== state.id && !chunk.error) record.problems.push("chunk ids differ");
       for (const choice of chunk.choices ?? []) {
@@ -82,7 +108,8 @@ export async function streamChat(req: StreamRequest): Promise<StreamRecord> {
     }
     if (!state.done) record.problems.push("no [DONE]");
     if (state.finishes !== 1) record.problems.push(`${state.finishes} finish_reason values`);
-    if (state.usage !== record.tokens) record.problems.push(`usage says ${state.usage} tokens, ${record.tokens} streamed`);
+    if (state.usage !== record.tokens)
+      record.problems.push(`usage says ${state.usage} tokens, ${record.tokens} streamed`);
     record.completed = record.problems.length === 0;
   } catch (error) {
     if (!abort.signal.aborted) record.problems.push(`request failed: ${(error as Error).message}`);
@@ -121,7 +148,11 @@ export interface LoadSummary {
  * @example
  * const { records, summary } = await runLoad(8, 8, (i) => ({ url, body: { messages, max_tokens: 16 } }));
  */
-export async function runLoad(count: number, concurrency: number, make: (i: number) => StreamRequest): Promise<{ records: StreamRecord[]; summary: LoadSummary }> {
+export async function runLoad(
+  count: number,
+  concurrency: number,
+  make: (i: number) => StreamRequest,
+): Promise<{ records: StreamRecord[]; summary: LoadSummary }> {
   const records: StreamRecord[] = new Array(count);
   let next = 0;
   const started = performance.now();
@@ -131,10 +162,21 @@ export async function runLoad(count: number, concurrency: number, make: (i: numb
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   const wallMs = performance.now() - started;
   const tokens = records.reduce((sum, r) => sum + r.tokens, 0);
-  const ttfts = records.map((r) => r.ttftMs).filter(Number.isFinite).sort((a, b) => a - b);
+  const ttfts = records
+    .map((r) => r.ttftMs)
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   const pct = (p: number) => ttfts[Math.min(ttfts.length - 1, Math.floor(p * ttfts.length))] ?? Number.NaN;
   return {
     records,
-    summary: { requests: count, completed: records.filter((r) => r.completed).length, tokens, wallMs, tokensPerSecond: tokens / (wallMs / 1000), ttftP50Ms: pct(0.5), ttftP95Ms: pct(0.95) },
+    summary: {
+      requests: count,
+      completed: records.filter((r) => r.completed).length,
+      tokens,
+      wallMs,
+      tokensPerSecond: tokens / (wallMs / 1000),
+      ttftP50Ms: pct(0.5),
+      ttftP95Ms: pct(0.95),
+    },
   };
 }

@@ -30,7 +30,8 @@ const OPTIONS = {
 /** A positive integer flag, or an error naming the flag. */
 function positive(flag: string, value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`bench serve: --${flag} must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new Error(`bench serve: --${flag} must be a positive integer, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -49,22 +50,34 @@ export async function main(args: string[]): Promise<ServeBenchRow[]> {
   const levels = values.levels.split(",").map((v) => positive("levels", v));
   const maxTokens = positive("max-tokens", values["max-tokens"]);
   const perClient = positive("requests", values.requests);
-  if (values.reasoning !== "swir" && values.reasoning !== "cot") throw new Error(`bench serve: --reasoning must be swir or cot, got ${values.reasoning}`);
+  if (values.reasoning !== "swir" && values.reasoning !== "cot")
+    throw new Error(`bench serve: --reasoning must be swir or cot, got ${values.reasoning}`);
   const quant = QUANTS.find((q) => q === values.quant);
-  if (!quant) throw new Error(`bench serve: --quant must be one of ${QUANTS.join(", ")}, got ${values.quant}`);
-  const target = values.url ? { url: values.url, close: async () => {} } : await startLocal(values.model, quant, positive("ctx", values.ctx), Math.max(...levels));
+  if (!quant)
+    throw new Error(`bench serve: --quant must be one of ${QUANTS.join(", ")}, got ${values.quant}`);
+  const target = values.url
+    ? { url: values.url, close: async () => {} }
+    : await startLocal(values.model, quant, positive("ctx", values.ctx), Math.max(...levels));
   const rows: ServeBenchRow[] = [];
   try {
     const make = (i: number) => ({
       url: target.url,
       apiKey: values["api-key"],
-      body: { messages: [{ role: "user", content: `Question ${i}: what is ${i} + ${i}?` }], max_tokens: maxTokens, seed: i, reasoning: { method: values.reasoning } },
+      body: {
+        messages: [{ role: "user", content: `Question ${i}: what is ${i} + ${i}?` }],
+        max_tokens: maxTokens,
+        seed: i,
+        reasoning: { method: values.reasoning },
+      },
     });
     await runLoad(1, 1, (i) => ({ ...make(i), body: { ...make(i).body, max_tokens: 4 } })); // warm-up
     for (const concurrency of levels) {
       const { records, summary } = await runLoad(concurrency * perClient, concurrency, make);
       const problems = records.flatMap((r) => r.problems);
-      if (problems.length > 0) throw new Error(`bench serve: malformed responses at concurrency ${concurrency}: ${problems.slice(0, 3).join("; ")}`);
+      if (problems.length > 0)
+        throw new Error(
+          `bench serve: malformed responses at concurrency ${concurrency}: ${problems.slice(0, 3).join("; ")}`,
+        );
       rows.push({ concurrency, ...summary });
     }
   } finally {

@@ -1,7 +1,7 @@
 // Dependency-graph lint: each layer under src/ may import only the layers listed here, and only through
 // their index.ts. Fails CI with the offending file and import.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, resolve, dirname } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 
 const allowed = {
   checkpoint: [],

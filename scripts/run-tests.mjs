@@ -17,4 +17,8 @@ const testFiles = (dir) =>
 
 run("npx", ["tsc", "-p", "tsconfig.json"]);
 const only = process.argv.slice(2);
-run(process.execPath, ["--test", "--test-concurrency=1", ...(only.length ? only : testFiles("dist/test").sort())]);
+run(process.execPath, [
+  "--test",
+  "--test-concurrency=1",
+  ...(only.length ? only : testFiles("dist/test").sort()),
+]);

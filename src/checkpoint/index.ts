@@ -4,6 +4,7 @@
  */
 export { type Checkpoint, canonicalTensorName, openCheckpoint } from "./checkpoint.js";
 export { loadTextConfig, parseTextConfig } from "./config.js";
+export * from "./convert/index.js";
 export { CheckpointError } from "./errors.js";
 export {
   bf16BitsToF32,
@@ -15,6 +16,8 @@ export {
   f32ToF16,
   f32ToF16Bits,
 } from "./float-convert.js";
+export * from "./gguf/index.js";
+export * from "./quant/index.js";
 export { DTYPE_BYTES, elementCount, type FloatDtype, type TensorInfo } from "./safetensors-format.js";
 export { SafetensorsFile } from "./safetensors-read.js";
 export { type TensorToWrite, writeSafetensors } from "./safetensors-write.js";
@@ -22,6 +25,3 @@ export { expectedTensors, type TensorKind, type TensorSpec } from "./tensor-spec
 export { isMoeLayer, type LayerType, MODEL_TYPES, type ModelType, type TextConfig } from "./text-config.js";
 export { type MakeTinyOptions, makeTinyModel } from "./tiny/make-tiny.js";
 export { SHAPE_PRESETS, type ShapePreset, type TinyShape } from "./tiny/tiny-config.js";
-export * from "./gguf/index.js";
-export * from "./quant/index.js";
-export * from "./convert/index.js";

@@ -15,21 +15,15 @@ const program = new Command()
   .description("Rio: Qwen3-family reasoning models with SwiReasoning, on llama.cpp")
   .version("0.1.0");
 
-const commands: Array<{ register(program: Command): void }> = [
-  chat,
-  convert,
-  makeTiny,
-  render,
-  run,
-  serve,
-];
+const commands: Array<{ register(program: Command): void }> = [chat, convert, makeTiny, render, run, serve];
 for (const command of commands) command.register(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   // Users get the specific message; RIO_DEBUG=1 adds the stack.
-  const message = error instanceof Error ? (process.env.RIO_DEBUG ? error.stack : error.message) : String(error);
+  const message =
+    error instanceof Error ? (process.env.RIO_DEBUG ? error.stack : error.message) : String(error);
   process.stderr.write(`rio: ${message}\n`);
   process.exitCode = 1;
 }

@@ -15,7 +15,9 @@ export function numberParser(min: number, max = Number.POSITIVE_INFINITY) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max)
-      throw new InvalidArgumentError(`expected a number in [${min}, ${max === Number.POSITIVE_INFINITY ? "∞" : max}]`);
+      throw new InvalidArgumentError(
+        `expected a number in [${min}, ${max === Number.POSITIVE_INFINITY ? "∞" : max}]`,
+      );
     return n;
   };
 }
@@ -23,7 +25,8 @@ export function numberParser(min: number, max = Number.POSITIVE_INFINITY) {
 /** One of the listed strings. */
 export function oneOf<T extends string>(allowed: readonly T[]) {
   return (value: string): T => {
-    if (!allowed.includes(value as T)) throw new InvalidArgumentError(`expected one of ${allowed.join(", ")}`);
+    if (!allowed.includes(value as T))
+      throw new InvalidArgumentError(`expected one of ${allowed.join(", ")}`);
     return value as T;
   };
 }

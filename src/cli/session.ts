@@ -2,12 +2,12 @@
  * @module What run, chat and serve share: loading the model named by --model (or the default demo model)
  * with a progress bar for a first-time conversion, and the engine and scheduler over it.
  */
-import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import type { Quant } from "../checkpoint/index.js";
 import { createEngine, loadModel, type RioModel, Scheduler } from "../engine/index.js";
 import { DEMO_NOTICE, ensureDefaultModel } from "./default-model.js";
 import { integerParser, oneOf } from "./parsers.js";
+import { tensorProgress } from "./progress.js";
 
 /** Flags of every command that loads a model. */
 export interface ModelFlags {
@@ -21,7 +21,12 @@ export interface ModelFlags {
 export function addModelOptions(command: Command, defaults: { ctx: number }): Command {
   return command
     .option("--model <path>", "Hugging Face folder or GGUF file (default: the embedded demo model)")
-    .option("--quant <type>", "quantisation when converting a Hugging Face folder", oneOf(["f32", "f16", "bf16", "q8_0", "q4_0"] as const), "q8_0")
+    .option(
+      "--quant <type>",
+      "quantisation when converting a Hugging Face folder",
+      oneOf(["f32", "f16", "bf16", "q8_0", "q4_0"] as const),
+      "q8_0",
+    )
     .option("--ctx <n>", "context positions (shared by all sequences)", integerParser(16), defaults.ctx)
     .option("--threads <n>", "CPU threads (default: physical cores)", integerParser(1));
 }
@@ -35,27 +40,29 @@ export interface Session {
 }
 
 /** Loads the model and creates the engine; progress and notices go to stderr. */
-export function openSession(flags: ModelFlags, opts: { maxSequences: number; quiet?: boolean }): Session {
+export function openSession(
+  flags: ModelFlags,
+  opts: { maxSequences: number; maxQueue?: number; quiet?: boolean },
+): Session {
   const isDemo = flags.model === undefined;
   if (isDemo && !opts.quiet) process.stderr.write(`${DEMO_NOTICE}\n`);
   const source = flags.model ?? ensureDefaultModel();
-  const bar = new cliProgress.SingleBar(
-    { format: "converting to GGUF [{bar}] {percentage}% {value}/{total} tensors", stream: process.stderr, hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  const model = loadModel(source, {
-    quant: flags.quant,
-    onConvertProgress: (done, total) => {
-      if (opts.quiet) return;
-      if (!started) bar.start(total, 0);
-      started = true;
-      bar.update(done);
-      if (done === total) bar.stop();
-    },
+  const progress = tensorProgress("converting to GGUF (first load only)");
+  let model: RioModel;
+  try {
+    model = loadModel(source, {
+      quant: flags.quant,
+      onConvertProgress: opts.quiet ? undefined : progress.update,
+    });
+  } finally {
+    progress.stop();
+  }
+  const engine = createEngine(model, {
+    ctx: flags.ctx,
+    maxSequences: opts.maxSequences,
+    threads: flags.threads,
   });
-  const engine = createEngine(model, { ctx: flags.ctx, maxSequences: opts.maxSequences, threads: flags.threads });
-  const scheduler = new Scheduler(engine);
+  const scheduler = new Scheduler(engine, { maxQueue: opts.maxQueue });
   return {
     model,
     scheduler,

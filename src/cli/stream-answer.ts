@@ -22,7 +22,11 @@ export interface Answer {
 const dim = (text: string) => (process.stderr.isTTY ? `\x1b[2m${text}\x1b[22m` : text);
 
 /** Generates and prints one answer. */
-export async function streamAnswer(session: Session, request: GenerateRequest, print: PrintOptions): Promise<Answer> {
+export async function streamAnswer(
+  session: Session,
+  request: GenerateRequest,
+  print: PrintOptions,
+): Promise<Answer> {
   const { tokens, opensReasoning } = preparePrompt(session.model, request);
   const parser = new ReasoningParser({ startsInReasoning: opensReasoning });
   const answer = { content: "", reasoning: "" };
@@ -37,7 +41,11 @@ export async function streamAnswer(session: Session, request: GenerateRequest, p
       }
     }
   };
-  const steps = generate(session.model, session.scheduler, { ...request, messages: undefined, prompt: tokens });
+  const steps = generate(session.model, session.scheduler, {
+    ...request,
+    messages: undefined,
+    prompt: tokens,
+  });
   let result = await steps.next();
   while (!result.done) {
     if (print.json) process.stdout.write(`${JSON.stringify(result.value)}\n`);

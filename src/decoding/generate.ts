@@ -18,7 +18,9 @@ import { type SwirParams, swirParams } from "./swir-params.js";
 import { swirVocabFor } from "./swir-vocab-cache.js";
 
 /** SwiReasoning or plain chain-of-thought, with SwiReasoning's knobs. */
-export type ReasoningOptions = { method: "cot" } | ({ method: "swir" } & Partial<Omit<SwirParams, "max_new_tokens" | "stop_token_ids">>);
+export type ReasoningOptions =
+  | { method: "cot" }
+  | ({ method: "swir" } & Partial<Omit<SwirParams, "max_new_tokens" | "stop_token_ids">>);
 
 /** One generation request. Give `messages` (rendered with the model's chat template) or `prompt`. */
 export interface GenerateRequest {
@@ -79,7 +81,11 @@ export interface GenerateSummary {
   timings: { queueMs: number; prefillMs: number; decodeMs: number; decodeTokensPerSecond: number };
 }
 
-const STOP_REASONS: Record<StopReason, FinishReason> = { eos: "eos", max_tokens: "length", answer_budget: "answer_budget" };
+const STOP_REASONS: Record<StopReason, FinishReason> = {
+  eos: "eos",
+  max_tokens: "length",
+  answer_budget: "answer_budget",
+};
 
 /**
  * Runs one request on a shared scheduler; iterate the steps, the return value is the summary.
@@ -87,13 +93,25 @@ const STOP_REASONS: Record<StopReason, FinishReason> = { eos: "eos", max_tokens:
  * for await (const step of generate(model, scheduler, { messages: [{ role: "user", content: "2+2?" }], reasoning: { method: "swir" } }))
  *   process.stdout.write(step.text);
  */
-export async function* generate(model: RioModel, scheduler: Scheduler, request: GenerateRequest): AsyncGenerator<GenerateStep, GenerateSummary> {
+export async function* generate(
+  model: RioModel,
+  scheduler: Scheduler,
+  request: GenerateRequest,
+): AsyncGenerator<GenerateStep, GenerateSummary> {
   const prompt = promptTokens(model, request);
   const maxTokens = request.maxTokens ?? 2048;
-  const eosIds = request.ignoreEos ? [] : [...stopTokenIds(model.generationConfig, "generation_config.json"), ...model.tokenizer.specialIds.eos];
+  const eosIds = request.ignoreEos
+    ? []
+    : [...stopTokenIds(model.generationConfig, "generation_config.json"), ...model.tokenizer.specialIds.eos];
   const stopIds = [...new Set([...eosIds, ...(request.stopTokenIds ?? [])])];
-  const sampler = new Sampler({ ...samplingDefaults(model.generationConfig, "generation_config.json"), ...request.sampling }, { promptTokens: prompt });
-  const controller = makeController(model, request.reasoning ?? { method: "cot" }, { max_new_tokens: maxTokens, stop_token_ids: stopIds });
+  const sampler = new Sampler(
+    { ...samplingDefaults(model.generationConfig, "generation_config.json"), ...request.sampling },
+    { promptTokens: prompt },
+  );
+  const controller = makeController(model, request.reasoning ?? { method: "cot" }, {
+    max_new_tokens: maxTokens,
+    stop_token_ids: stopIds,
+  });
   const text = model.tokenizer.createStreamDecoder({ skipSpecialTokens: true });
   const stops = new StopStringMatcher(request.stop ?? []);
   const started = performance.now();
@@ -102,7 +120,13 @@ export async function* generate(model: RioModel, scheduler: Scheduler, request: 
   request.signal?.addEventListener("abort", onAbort);
   const queued = performance.now();
   let decodeStart = queued;
-  const summary = { promptTokens: prompt.length, tokens: 0, latentSteps: 0, switches: 0, stopReason: "aborted" as FinishReason };
+  const summary = {
+    promptTokens: prompt.length,
+    tokens: 0,
+    latentSteps: 0,
+    switches: 0,
+    stopReason: "aborted" as FinishReason,
+  };
   try {
     let logits = await lease.prefill(prompt);
     decodeStart = performance.now();
@@ -116,7 +140,8 @@ export async function* generate(model: RioModel, scheduler: Scheduler, request: 
       yield {
         index,
         tokenId: r.tokenId,
-        text: shown.text + (stopReason && !shown.stopped ? stops.push(text.finish()).text + stops.flush() : ""),
+        text:
+          shown.text + (stopReason && !shown.stopped ? stops.push(text.finish()).text + stops.flush() : ""),
         mode: r.mode,
         fed: r.fed.kind === "token" ? "token" : "mixture",
         entropy: r.entropy,
@@ -141,14 +166,24 @@ export async function* generate(model: RioModel, scheduler: Scheduler, request: 
   const decodeMs = end - decodeStart;
   return {
     ...summary,
-    timings: { queueMs: queued - started, prefillMs: decodeStart - queued, decodeMs, decodeTokensPerSecond: summary.tokens / (decodeMs / 1000) },
+    timings: {
+      queueMs: queued - started,
+      prefillMs: decodeStart - queued,
+      decodeMs,
+      decodeTokensPerSecond: summary.tokens / (decodeMs / 1000),
+    },
   };
 }
 
 function promptTokens(model: RioModel, request: GenerateRequest): number[] {
-  if (request.messages && request.prompt !== undefined) throw new Error("generate: give either messages or prompt, not both");
+  if (request.messages && request.prompt !== undefined)
+    throw new Error("generate: give either messages or prompt, not both");
   if (request.messages)
-    return model.tokenizer.encodeChat(request.messages, { tools: request.tools, addGenerationPrompt: true, enableThinking: request.enableThinking });
+    return model.tokenizer.encodeChat(request.messages, {
+      tools: request.tools,
+      addGenerationPrompt: true,
+      enableThinking: request.enableThinking,
+    });
   if (typeof request.prompt === "string") return model.tokenizer.encode(request.prompt);
   if (Array.isArray(request.prompt)) return request.prompt;
   throw new Error("generate: a request needs messages or a prompt");
@@ -159,7 +194,10 @@ function promptTokens(model: RioModel, request: GenerateRequest): number[] {
  * ends the generation prompt with `<think>`, as Qwen3.5's do): then the output starts inside the
  * reasoning and only `</think>` will appear.
  */
-export function preparePrompt(model: RioModel, request: GenerateRequest): { tokens: number[]; opensReasoning: boolean } {
+export function preparePrompt(
+  model: RioModel,
+  request: GenerateRequest,
+): { tokens: number[]; opensReasoning: boolean } {
   const tokens = promptTokens(model, request);
   const { thinkStart, thinkEnd } = model.tokenizer.specialIds;
   let last = tokens.length - 1;
@@ -167,9 +205,16 @@ export function preparePrompt(model: RioModel, request: GenerateRequest): { toke
   return { tokens, opensReasoning: last >= 0 && tokens[last] === thinkStart && tokens[last] !== thinkEnd };
 }
 
-function makeController(model: RioModel, reasoning: ReasoningOptions, stop: { max_new_tokens: number; stop_token_ids: number[] }): DecodingController {
+function makeController(
+  model: RioModel,
+  reasoning: ReasoningOptions,
+  stop: { max_new_tokens: number; stop_token_ids: number[] },
+): DecodingController {
   if (reasoning.method === "cot") return new CotController(stop);
-  if (reasoning.method !== "swir") throw new Error(`reasoning.method must be "swir" or "cot", got ${JSON.stringify((reasoning as { method: unknown }).method)}`);
+  if (reasoning.method !== "swir")
+    throw new Error(
+      `reasoning.method must be "swir" or "cot", got ${JSON.stringify((reasoning as { method: unknown }).method)}`,
+    );
   const { method: _, ...knobs } = reasoning;
   return new SwiReasoningController(swirParams({ ...knobs, ...stop }), swirVocabFor(model.tokenizer));
 }

@@ -11,6 +11,15 @@
 export { argmax, type Candidates, filterCandidates, pickCandidate } from "./candidates.js";
 export type { DecodingController, StepResult, StopParams, StopReason } from "./controller.js";
 export { CotController } from "./cot-controller.js";
+export {
+  type FinishReason,
+  type GenerateRequest,
+  type GenerateStep,
+  type GenerateSummary,
+  generate,
+  preparePrompt,
+  type ReasoningOptions,
+} from "./generate.js";
 export { type TokenLogprob, tokenLogprob } from "./logprobs.js";
 export { MATH_TOKEN_STRINGS, mathTokenIds } from "./math-tokens.js";
 export {
@@ -31,6 +40,7 @@ export {
   validateSamplingParams,
 } from "./sampling-params.js";
 export { softTerms } from "./soft-terms.js";
+export { StopStringMatcher } from "./stop-strings.js";
 export { SwiReasoningController } from "./swir-controller.js";
 export { SWIR_DEFAULTS, type SwirParams, swirParams } from "./swir-params.js";
 export {
@@ -43,13 +53,3 @@ export {
 } from "./swir-vocab.js";
 export { topKIndices } from "./top-k.js";
 export { type TopMass, type TopMassOptions, topMass } from "./top-mass.js";
-export {
-  type FinishReason,
-  type GenerateRequest,
-  type GenerateStep,
-  type GenerateSummary,
-  generate,
-  preparePrompt,
-  type ReasoningOptions,
-} from "./generate.js";
-export { StopStringMatcher } from "./stop-strings.js";

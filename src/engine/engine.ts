@@ -6,7 +6,13 @@
 import type { LlamaContext } from "../llama/index.js";
 import { EngineError } from "./errors.js";
 import { type Sequence, SequenceSlot } from "./sequence.js";
-import { isTokenInput, type EmbeddingInput, type StepInput, type StepOutput, type TokenInput } from "./step-plan.js";
+import {
+  type EmbeddingInput,
+  isTokenInput,
+  type StepInput,
+  type StepOutput,
+  type TokenInput,
+} from "./step-plan.js";
 
 /** One decode call's worth of items, filled into reusable arrays. */
 interface PendingDecode {
@@ -65,7 +71,10 @@ export class Engine {
   openSequence(): Sequence {
     const slot = this.free.pop();
     if (!slot)
-      throw new EngineError(`all ${this.maxSequences} sequences are in use (raise maxSequences)`, "no-free-sequence");
+      throw new EngineError(
+        `all ${this.maxSequences} sequences are in use (raise maxSequences)`,
+        "no-free-sequence",
+      );
     slot.open = true;
     slot.length = 0;
     return slot;
@@ -99,11 +108,15 @@ export class Engine {
         await this.run(decode, inputs, d === decodes.length - 1 ? "view" : "copy", outputs);
       }
     } catch (error) {
-      // Leave every sequence exactly as it was before the step, so the caller can retry or release it.
+      // Leave every sequence as it was before the step, so the caller can retry or release it. Recurrent
+      // state (hybrid models) cannot be cut back: such a sequence is emptied instead, and says so.
       inputs.forEach((input, i) => {
         const slot = input.seq as SequenceSlot;
-        this.context.seqRemove(slot.id, startLengths[i], -1);
-        slot.length = startLengths[i];
+        if (this.context.seqRemove(slot.id, startLengths[i], -1)) slot.length = startLengths[i];
+        else {
+          this.context.seqRemove(slot.id, -1, -1);
+          slot.length = 0;
+        }
       });
       throw error;
     } finally {
@@ -122,7 +135,9 @@ export class Engine {
       const n = isTokenInput(input) ? input.tokens.length : 1;
       if (isTokenInput(input) && n === 0) throw new EngineError(`sequence ${slot.id}: empty token chunk`);
       if (!isTokenInput(input) && input.embedding.length !== this.hiddenSize)
-        throw new EngineError(`sequence ${slot.id}: embedding has ${input.embedding.length} floats, expected ${this.hiddenSize}`);
+        throw new EngineError(
+          `sequence ${slot.id}: embedding has ${input.embedding.length} floats, expected ${this.hiddenSize}`,
+        );
       needed += n;
     }
     const inUse = this.cellsInUse;
@@ -135,7 +150,9 @@ export class Engine {
   }
 
   /** Splits the step into decode calls of at most batchSize items: token batches, then embedding batches. */
-  private plan(inputs: StepInput[]): { kind: "tokens" | "embeddings"; items: { input: number; offset: number; count: number }[] }[] {
+  private plan(
+    inputs: StepInput[],
+  ): { kind: "tokens" | "embeddings"; items: { input: number; offset: number; count: number }[] }[] {
     const decodes: ReturnType<Engine["plan"]> = [];
     for (const kind of ["tokens", "embeddings"] as const) {
       let current: (typeof decodes)[number] | undefined;
@@ -181,8 +198,13 @@ export class Engine {
       }
     }
     const n = pending.count;
-    const common = { pos: this.pos.subarray(0, n), seq: this.seq.subarray(0, n), logits: this.wantLogits.subarray(0, n) };
-    if (decode.kind === "tokens") await this.context.decodeTokens({ tokens: this.tokens.subarray(0, n), ...common });
+    const common = {
+      pos: this.pos.subarray(0, n),
+      seq: this.seq.subarray(0, n),
+      logits: this.wantLogits.subarray(0, n),
+    };
+    if (decode.kind === "tokens")
+      await this.context.decodeTokens({ tokens: this.tokens.subarray(0, n), ...common });
     else await this.context.decodeEmbeddings({ embd: this.embd.subarray(0, n * this.hiddenSize), ...common });
     for (const { input: index, count } of decode.items) (inputs[index].seq as SequenceSlot).length += count;
     for (const { input, item } of pending.outputs) {

@@ -5,9 +5,15 @@
 export { Engine } from "./engine.js";
 export { EngineError, type EngineErrorCode } from "./errors.js";
 export { tokenizerFromGguf } from "./gguf-tokenizer.js";
-export { createEngine, type EngineOptions, type LoadModelOptions, loadModel, type RioModel } from "./load-model.js";
+export {
+  createEngine,
+  type EngineOptions,
+  type LoadModelOptions,
+  loadModel,
+  type RioModel,
+} from "./load-model.js";
 export { checkMemory, estimateMemory } from "./memory-estimate.js";
+export { Scheduler, type SchedulerOptions, SequenceLease } from "./scheduler.js";
 export type { Sequence } from "./sequence.js";
 export type { EmbeddingInput, StepInput, StepOutput, TokenInput } from "./step-plan.js";
 export { TokenEmbeddings } from "./token-embeddings.js";
-export { Scheduler, type SchedulerOptions, SequenceLease } from "./scheduler.js";

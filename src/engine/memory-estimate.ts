@@ -9,7 +9,11 @@ import { type GgufFile, ggufMetadataValue } from "../checkpoint/index.js";
 import { EngineError } from "./errors.js";
 
 /** Bytes of weights (the file) and of the KV cache for nCtx positions (all layers: an upper bound for hybrids). */
-export function estimateMemory(gguf: GgufFile, nCtx: number, kvType: "f16" | "f32"): { weights: number; kvCache: number } {
+export function estimateMemory(
+  gguf: GgufFile,
+  nCtx: number,
+  kvType: "f16" | "f32",
+): { weights: number; kvCache: number } {
   const arch = String(ggufMetadataValue(gguf, "general.architecture"));
   const num = (key: string, fallback = 0) => Number(ggufMetadataValue(gguf, `${arch}.${key}`) ?? fallback);
   const layers = num("block_count");
@@ -25,7 +29,12 @@ export function estimateMemory(gguf: GgufFile, nCtx: number, kvType: "f16" | "f3
 }
 
 /** Throws a clear error when the estimate exceeds the machine's memory. */
-export function checkMemory(gguf: GgufFile, nCtx: number, kvType: "f16" | "f32", available = os.totalmem()): void {
+export function checkMemory(
+  gguf: GgufFile,
+  nCtx: number,
+  kvType: "f16" | "f32",
+  available = os.totalmem(),
+): void {
   const { weights, kvCache } = estimateMemory(gguf, nCtx, kvType);
   if (weights + kvCache > available) {
     const gib = (n: number) => `${(n / 2 ** 30).toFixed(1)} GiB`;

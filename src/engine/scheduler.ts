@@ -4,8 +4,9 @@
  * concurrent requests share llama_decode calls, new requests join between steps, long prompts are fed in
  * chunks that leave room for others' decoding steps, and a released sequence is freed at once.
  */
-import { EngineError } from "./errors.js";
+
 import type { Engine } from "./engine.js";
+import { EngineError } from "./errors.js";
 import type { Sequence } from "./sequence.js";
 import type { StepInput } from "./step-plan.js";
 
@@ -114,7 +115,9 @@ export class Scheduler {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.engine.freeSequences > 0 && this.waiting.length === 0) return Promise.resolve(this.lend());
     if (this.waiting.length >= this.maxQueue)
-      return Promise.reject(new EngineError(`the request queue is full (${this.maxQueue} waiting)`, "queue-full"));
+      return Promise.reject(
+        new EngineError(`the request queue is full (${this.maxQueue} waiting)`, "queue-full"),
+      );
     return new Promise((resolve, reject) => {
       const waiter = { resolve, reject };
       this.waiting.push(waiter);
@@ -201,14 +204,21 @@ export class Scheduler {
       if (count > room) {
         lease.pending = undefined;
         pending.reject(
-          new EngineError(`context full: ${this.engine.capacity} positions are shared by all sequences and none are left`, "context-full"),
+          new EngineError(
+            `context full: ${this.engine.capacity} positions are shared by all sequences and none are left`,
+            "context-full",
+          ),
         );
         continue;
       }
       room -= count;
       const last = count === remaining;
       const input: StepInput = pending.tokens
-        ? { seq: lease.seq, tokens: slice(pending.tokens, pending.offset, pending.offset + count), logits: last ? "last" : "none" }
+        ? {
+            seq: lease.seq,
+            tokens: slice(pending.tokens, pending.offset, pending.offset + count),
+            logits: last ? "last" : "none",
+          }
         : { seq: lease.seq, embedding: pending.embedding as Float32Array };
       if (pending.tokens) budget -= count;
       batch.push({ lease, input, count, last });

@@ -8,7 +8,10 @@
 export interface Sequence {
   /** llama.cpp sequence id (0..maxSequences-1). */
   readonly id: number;
-  /** Number of positions already in the cache (the position of the next input). */
+  /**
+   * Number of positions already in the cache (the position of the next input). A failed step restores
+   * it, except for hybrid models, whose recurrent state cannot be cut back: there it drops to 0.
+   */
   readonly length: number;
   /** False once released. */
   readonly open: boolean;

@@ -5,12 +5,25 @@
  * instead of a second copy in this process.
  */
 import * as fs from "node:fs";
-import { dequantiseRow, GgmlType, type GgufFile, ggmlByteSize, ggmlTypeName, type SupportedType } from "../checkpoint/index.js";
+import {
+  dequantiseRow,
+  GgmlType,
+  type GgufFile,
+  ggmlByteSize,
+  ggmlTypeName,
+  type SupportedType,
+} from "../checkpoint/index.js";
 import { EngineError } from "./errors.js";
 
 const TOKEN_EMBEDDING = "token_embd.weight";
 /** Types whose rows Rio dequantises bit-exactly like ggml (the types `rio convert` writes). */
-const EMBEDDING_TYPES: readonly number[] = [GgmlType.F32, GgmlType.F16, GgmlType.BF16, GgmlType.Q8_0, GgmlType.Q4_0];
+const EMBEDDING_TYPES: readonly number[] = [
+  GgmlType.F32,
+  GgmlType.F16,
+  GgmlType.BF16,
+  GgmlType.Q8_0,
+  GgmlType.Q4_0,
+];
 
 /** Row access to `token_embd.weight` of one GGUF file. */
 export class TokenEmbeddings {
@@ -47,7 +60,8 @@ export class TokenEmbeddings {
       throw new EngineError(`token id ${id} is outside the embedding table [0, ${this.vocabSize})`);
     if (this.fd === undefined) throw new EngineError("the embedding table has been closed");
     const n = fs.readSync(this.fd, this.scratch, 0, this.rowBytes, this.tableOffset + id * this.rowBytes);
-    if (n !== this.rowBytes) throw new EngineError(`short read of embedding row ${id}: ${n} of ${this.rowBytes} bytes`);
+    if (n !== this.rowBytes)
+      throw new EngineError(`short read of embedding row ${id}: ${n} of ${this.rowBytes} bytes`);
     return dequantiseRow(this.type, this.scratch, 0, this.hiddenSize, out);
   }
 

@@ -3,6 +3,7 @@
  * answers 429, one abort controller per admitted request (client disconnects and shutdown use it), and
  * draining for a graceful shutdown.
  */
+import { setMaxListeners } from "node:events";
 import { ApiError, queueFullError } from "./errors.js";
 
 /** An admitted request: its abort signal, and `done()` to call exactly once when it ends. */
@@ -15,7 +16,13 @@ export interface Ticket {
 /** Error a request sees when the server shuts down under it. */
 export class ShutdownError extends ApiError {
   constructor() {
-    super(503, "the server is shutting down; the request was cancelled", "server_error", null, "shutting_down");
+    super(
+      503,
+      "the server is shutting down; the request was cancelled",
+      "server_error",
+      null,
+      "shutting_down",
+    );
   }
 }
 
@@ -53,6 +60,8 @@ export class Admission {
       throw queueFullError(`the server is at its limit of ${this.limit} generations in flight; retry later`);
     this.inFlight += choices;
     const controller = new AbortController();
+    // every choice's generation and scheduler wait listens to this one signal
+    setMaxListeners(10 + 3 * choices, controller.signal);
     let finished = false;
     const ticket: Ticket = {
       signal: controller.signal,

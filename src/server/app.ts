@@ -45,7 +45,13 @@ export function buildApp(server: ServerContext, opts: AppOptions): FastifyInstan
     return reply.status(api.status).headers(api.headers).send(api.body());
   });
   app.setNotFoundHandler(async (request, reply) => {
-    const api = new ApiError(404, `no route ${request.method} ${request.url}`, "invalid_request_error", null, "not_found");
+    const api = new ApiError(
+      404,
+      `no route ${request.method} ${request.url}`,
+      "invalid_request_error",
+      null,
+      "not_found",
+    );
     return reply.status(404).send(api.body());
   });
   app.post("/v1/chat/completions", chatCompletions(server));

@@ -16,7 +16,15 @@ export function apiKeyChecker(key: string): (authorization: string | undefined) 
   const expected = digest(key);
   return (authorization) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
-    if (!match) throw new ApiError(401, "missing API key: send Authorization: Bearer <key>", "authentication_error", null, "invalid_api_key");
-    if (!timingSafeEqual(digest(match[1]), expected)) throw new ApiError(401, "incorrect API key", "authentication_error", null, "invalid_api_key");
+    if (!match)
+      throw new ApiError(
+        401,
+        "missing API key: send Authorization: Bearer <key>",
+        "authentication_error",
+        null,
+        "invalid_api_key",
+      );
+    if (!timingSafeEqual(digest(match[1]), expected))
+      throw new ApiError(401, "incorrect API key", "authentication_error", null, "invalid_api_key");
   };
 }

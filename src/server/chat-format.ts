@@ -63,7 +63,8 @@ export class ChatFormat implements ChoiceFormat {
   private chunk(delta: ChatDelta, force: boolean): ChoiceFields | undefined {
     const logprobs = this.logprobs.slice(this.pending.logprobs);
     const modes = this.modes.slice(this.pending.modes);
-    if (!force && Object.keys(delta).length === 0 && logprobs.length === 0 && modes.length === 0) return undefined;
+    if (!force && Object.keys(delta).length === 0 && logprobs.length === 0 && modes.length === 0)
+      return undefined;
     this.pending = { logprobs: this.logprobs.length, modes: this.modes.length };
     return {
       delta,

@@ -14,7 +14,13 @@ export function templateMessages(messages: ChatRequestMessage[]): ChatMessage[] 
     content: typeof m.content === "string" ? m.content : (m.content ?? []).map((part) => part.text).join(""),
     ...(m.reasoning_content ? { reasoning_content: m.reasoning_content } : {}),
     ...(m.tool_calls?.length
-      ? { tool_calls: m.tool_calls.map((c) => ({ id: c.id, type: "function" as const, function: { name: c.function.name, arguments: c.function.arguments } })) }
+      ? {
+          tool_calls: m.tool_calls.map((c) => ({
+            id: c.id,
+            type: "function" as const,
+            function: { name: c.function.name, arguments: c.function.arguments },
+          })),
+        }
       : {}),
     ...(m.tool_call_id !== undefined ? { tool_call_id: m.tool_call_id } : {}),
     ...(m.name !== undefined ? { name: m.name } : {}),
@@ -36,6 +42,11 @@ export function activeTools(request: Pick<ChatRequest, "tools" | "tool_choice">)
   if (typeof choice === "string") return tools;
   const named = tools.filter((t) => t.function.name === choice.function.name);
   if (named.length === 0)
-    throw new ApiError(400, `tool_choice: no tool named ${JSON.stringify(choice.function.name)} in tools`, "invalid_request_error", "tool_choice.function.name");
+    throw new ApiError(
+      400,
+      `tool_choice: no tool named ${JSON.stringify(choice.function.name)} in tools`,
+      "invalid_request_error",
+      "tool_choice.function.name",
+    );
   return named;
 }

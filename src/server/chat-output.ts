@@ -46,7 +46,9 @@ export class ChatOutput {
 
   constructor(opts: ChatOutputOptions) {
     this.reasoning = new ReasoningParser({ startsInReasoning: opts.startsInReasoning });
-    this.tools = opts.tools?.length ? new ToolCallParser({ format: opts.toolFormat, tools: opts.tools }) : undefined;
+    this.tools = opts.tools?.length
+      ? new ToolCallParser({ format: opts.toolFormat, tools: opts.tools })
+      : undefined;
   }
 
   /** Feeds generated text. */
@@ -83,7 +85,7 @@ export class ChatOutput {
           function: { name: event.call.name, arguments: event.call.argumentsJson },
         };
         this.message.tool_calls.push(call);
-        (delta.tool_calls ??= []).push(call);
+        delta.tool_calls = [...(delta.tool_calls ?? []), call];
       }
       // "error" events: the malformed call's raw text already came as a text event, so it stays content.
     }

@@ -1,8 +1,8 @@
 /** @module POST /v1/chat/completions: messages through the chat template, answers split into reasoning, content and tool calls. */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { preparePrompt } from "../decoding/index.js";
-import { activeTools, templateMessages } from "./chat-messages.js";
 import { ChatFormat } from "./chat-format.js";
+import { activeTools, templateMessages } from "./chat-messages.js";
 import type { EndpointFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
 import { ApiError } from "./errors.js";
@@ -11,7 +11,11 @@ import { generationOptions } from "./generation-options.js";
 import { chatRequestSchema } from "./schemas/chat.js";
 import { parseBody } from "./schemas/validate.js";
 
-const CHAT: EndpointFormat = { object: "chat.completion", chunkObject: "chat.completion.chunk", idPrefix: "chatcmpl" };
+const CHAT: EndpointFormat = {
+  object: "chat.completion",
+  chunkObject: "chat.completion.chunk",
+  idPrefix: "chatcmpl",
+};
 
 /**
  * The route handler.
@@ -23,10 +27,19 @@ export function chatCompletions(server: ServerContext) {
     const body = parseBody(chatRequestSchema, request.body);
     const tools = activeTools(body);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-    const options = generationOptions(body, maxTokens, body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens", server.defaults);
-    const prompt = renderPrompt(server, { messages: templateMessages(body.messages), tools, enableThinking: body.chat_template_kwargs?.enable_thinking });
+    const options = generationOptions(
+      body,
+      maxTokens,
+      body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens",
+      server.defaults,
+    );
+    const prompt = renderPrompt(server, {
+      messages: templateMessages(body.messages),
+      tools,
+      enableThinking: body.chat_template_kwargs?.enable_thinking,
+    });
     const logprobs = body.logprobs ? (body.top_logprobs ?? 0) : undefined;
-    return serveGeneration(server, request, reply, {
+    return serveGeneration(server, reply, {
       format: CHAT,
       common: body,
       options,
@@ -51,6 +64,11 @@ function renderPrompt(server: ServerContext, request: Parameters<typeof prepareP
   try {
     return preparePrompt(server.model, request);
   } catch (error) {
-    throw new ApiError(400, `messages: the chat template rejected them: ${error instanceof Error ? error.message : String(error)}`, "invalid_request_error", "messages");
+    throw new ApiError(
+      400,
+      `messages: the chat template rejected them: ${error instanceof Error ? error.message : String(error)}`,
+      "invalid_request_error",
+      "messages",
+    );
   }
 }

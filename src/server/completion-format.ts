@@ -36,7 +36,11 @@ export class CompletionFormat implements ChoiceFormat {
   }
 
   whole(): ChoiceFields {
-    return { text: this.text, logprobs: this.opts.logprobs ? this.logprobs : null, ...modesField(this.opts.modes ? this.modes : undefined) };
+    return {
+      text: this.text,
+      logprobs: this.opts.logprobs ? this.logprobs : null,
+      ...modesField(this.opts.modes ? this.modes : undefined),
+    };
   }
 
   private chunk(): ChoiceFields {

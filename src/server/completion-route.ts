@@ -9,7 +9,11 @@ import { generationOptions } from "./generation-options.js";
 import { type CompletionRequest, completionRequestSchema } from "./schemas/completion.js";
 import { parseBody } from "./schemas/validate.js";
 
-const COMPLETION: EndpointFormat = { object: "text_completion", chunkObject: "text_completion", idPrefix: "cmpl" };
+const COMPLETION: EndpointFormat = {
+  object: "text_completion",
+  chunkObject: "text_completion",
+  idPrefix: "cmpl",
+};
 
 /**
  * The route handler.
@@ -21,27 +25,50 @@ export function completions(server: ServerContext) {
     const body = parseBody(completionRequestSchema, request.body);
     const options = generationOptions(body, body.max_tokens, "max_tokens", server.defaults);
     const logprobs = body.logprobs ?? undefined;
-    return serveGeneration(server, request, reply, {
+    return serveGeneration(server, reply, {
       format: COMPLETION,
       common: body,
       options,
       prompts: promptTokens(server, body.prompt),
       promptField: "prompt",
       logprobs,
-      choiceFormat: () => new CompletionFormat(server.model.tokenizer, { logprobs: logprobs !== undefined, modes: body.rio?.modes === true }),
+      choiceFormat: () =>
+        new CompletionFormat(server.model.tokenizer, {
+          logprobs: logprobs !== undefined,
+          modes: body.rio?.modes === true,
+        }),
     });
   };
 }
 
 /** Every prompt as tokens: text is encoded as plain text (special-token strings stay text). */
 function promptTokens(server: ServerContext, prompt: CompletionRequest["prompt"]): PreparedPrompt[] {
-  const list: (string | number[])[] = typeof prompt === "string" ? [prompt] : typeof prompt[0] === "number" ? [prompt as number[]] : (prompt as string[] | number[][]);
+  const list: (string | number[])[] =
+    typeof prompt === "string"
+      ? [prompt]
+      : typeof prompt[0] === "number"
+        ? [prompt as number[]]
+        : (prompt as string[] | number[][]);
   const vocab = server.model.tokenizer.vocabSize;
   return list.map((p, i) => {
     const tokens = typeof p === "string" ? server.model.tokenizer.encode(p) : p;
-    if (tokens.length === 0) throw new ApiError(400, `prompt: prompt ${i} is empty`, "invalid_request_error", "prompt");
+    if (tokens.length === 0)
+      throw new ApiError(
+        400,
+        `prompt: prompt ${i} is empty`,
+        "invalid_request_error",
+        "prompt",
+        "invalid_value",
+      );
     const bad = tokens.find((id) => id >= vocab);
-    if (bad !== undefined) throw new ApiError(400, `prompt: token id ${bad} is outside the vocabulary of ${vocab}`, "invalid_request_error", "prompt");
+    if (bad !== undefined)
+      throw new ApiError(
+        400,
+        `prompt: token id ${bad} is outside the vocabulary of ${vocab}`,
+        "invalid_request_error",
+        "prompt",
+        "invalid_value",
+      );
     return { tokens, opensReasoning: false };
   });
 }

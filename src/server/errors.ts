@@ -38,7 +38,8 @@ export function queueFullError(message: string): ApiError {
 
 const ENGINE_STATUS: Record<EngineErrorCode, (e: EngineError) => ApiError> = {
   invalid: (e) => new ApiError(400, e.message),
-  "context-full": (e) => new ApiError(503, e.message, "server_error", null, "context_full", { "retry-after": "1" }),
+  "context-full": (e) =>
+    new ApiError(503, e.message, "server_error", null, "context_full", { "retry-after": "1" }),
   "no-free-sequence": (e) => queueFullError(e.message),
   "queue-full": (e) => queueFullError(e.message),
   "out-of-memory": (e) => new ApiError(503, e.message, "server_error", null, "out_of_memory"),
@@ -61,12 +62,24 @@ interface FrameworkError {
 export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof EngineError) return ENGINE_STATUS[error.code](error);
-  if (error instanceof SamplingParamsError) return new ApiError(400, error.message, "invalid_request_error", error.field, "invalid_value");
+  if (error instanceof SamplingParamsError)
+    return new ApiError(400, error.message, "invalid_request_error", error.field, "invalid_value");
   const framework = error as FrameworkError;
-  if (typeof framework?.statusCode === "number" && framework.statusCode >= 400 && framework.statusCode < 500) {
+  if (
+    typeof framework?.statusCode === "number" &&
+    framework.statusCode >= 400 &&
+    framework.statusCode < 500
+  ) {
     if (framework.code?.startsWith("FST_ERR_CTP_INVALID_JSON") || error instanceof SyntaxError)
-      return new ApiError(400, `invalid JSON body: ${framework.message}`, "invalid_request_error", null, "invalid_json");
-    const code = framework.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "body_too_large" : (framework.code ?? null);
+      return new ApiError(
+        400,
+        `invalid JSON body: ${framework.message}`,
+        "invalid_request_error",
+        null,
+        "invalid_json",
+      );
+    const code =
+      framework.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? "body_too_large" : (framework.code ?? null);
     return new ApiError(framework.statusCode, framework.message, "invalid_request_error", null, code);
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -4,7 +4,7 @@
  * response.
  */
 import { randomBytes } from "node:crypto";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply } from "fastify";
 import type { ChoiceFormat, EndpointFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
 import { ApiError } from "./errors.js";
@@ -42,22 +42,42 @@ class ClientDisconnected extends ApiError {
 /** Fails with 404 when the request names a model this server does not serve. */
 export function checkModelName(server: ServerContext, model: string | undefined): void {
   if (model !== undefined && model !== server.modelName)
-    throw new ApiError(404, `the model ${JSON.stringify(model)} does not exist; this server serves ${JSON.stringify(server.modelName)}`, "invalid_request_error", "model", "model_not_found");
+    throw new ApiError(
+      404,
+      `the model ${JSON.stringify(model)} does not exist; this server serves ${JSON.stringify(server.modelName)}`,
+      "invalid_request_error",
+      "model",
+      "model_not_found",
+    );
 }
 
 /**
  * Runs the request's choices (prompts x n) and answers; returns the body for a whole response, or
  * undefined once a stream has been sent.
  * @example
- * return serveGeneration(server, request, reply, { format: CHAT, common, options, prompts, promptField: "messages", logprobs: undefined, choiceFormat });
+ * return serveGeneration(server, reply, { format: CHAT, common, options, prompts, promptField: "messages", logprobs: undefined, choiceFormat });
  */
-export async function serveGeneration(server: ServerContext, request: FastifyRequest, reply: FastifyReply, spec: GenerationSpec): Promise<unknown> {
+export async function serveGeneration(
+  server: ServerContext,
+  reply: FastifyReply,
+  spec: GenerationSpec,
+): Promise<unknown> {
   checkModelName(server, spec.common.model);
   const n = spec.common.n ?? 1;
   const jobs: ChoiceJob[] = spec.prompts.flatMap((prompt, p) =>
     Array.from({ length: n }, (_, i) => ({
       index: p * n + i,
-      request: { ...choiceRequest(spec.options, prompt.tokens, p * n + i, { logprobs: spec.logprobs }, server.defaults.contextLength, spec.promptField), prompt: prompt.tokens },
+      request: {
+        ...choiceRequest(
+          spec.options,
+          prompt.tokens,
+          p * n + i,
+          { logprobs: spec.logprobs },
+          server.defaults.contextLength,
+          spec.promptField,
+        ),
+        prompt: prompt.tokens,
+      },
       format: spec.choiceFormat(prompt),
     })),
   );
@@ -66,8 +86,17 @@ export async function serveGeneration(server: ServerContext, request: FastifyReq
   reply.raw.on("close", () => {
     if (!reply.raw.writableFinished) ticket.abort(new ClientDisconnected());
   });
-  const ctx = { model: server.model, scheduler: server.scheduler, metrics: server.metrics, arrivedAt: performance.now() };
-  const head = { id: `${spec.format.idPrefix}-${randomBytes(12).toString("hex")}`, created: Math.floor(Date.now() / 1000), model: server.modelName };
+  const ctx = {
+    model: server.model,
+    scheduler: server.scheduler,
+    metrics: server.metrics,
+    arrivedAt: performance.now(),
+  };
+  const head = {
+    id: `${spec.format.idPrefix}-${randomBytes(12).toString("hex")}`,
+    created: Math.floor(Date.now() / 1000),
+    model: server.modelName,
+  };
   const promptTokens = spec.prompts.reduce((sum, p) => sum + p.tokens.length, 0);
   try {
     if (!spec.common.stream) return await wholeResponse(ctx, spec.format, head, jobs, promptTokens);
@@ -77,7 +106,6 @@ export async function serveGeneration(server: ServerContext, request: FastifyReq
       includeUsage: spec.common.stream_options?.include_usage === true,
       onError: (error) => ticket.abort(error instanceof Error ? error : new Error(String(error))),
     });
-    server.metrics.countRequest(request.routeOptions.url ?? request.url, 200);
     return undefined;
   } catch (error) {
     ticket.abort(error instanceof Error ? error : new Error(String(error)));

@@ -30,9 +30,20 @@ export interface GenerationOptions {
  * @example
  * generationOptions({ temperature: 0, stop: "\n" }, undefined, "max_tokens", { reasoning: "swir", contextLength: 4096 });
  */
-export function generationOptions(request: CommonRequest, maxTokens: number | null | undefined, maxTokensField: string, defaults: GenerationDefaults): GenerationOptions {
+export function generationOptions(
+  request: CommonRequest,
+  maxTokens: number | null | undefined,
+  maxTokensField: string,
+  defaults: GenerationDefaults,
+): GenerationOptions {
   if (maxTokens != null && maxTokens >= defaults.contextLength)
-    throw new ApiError(400, `${maxTokensField}: ${maxTokens} does not fit the context of ${defaults.contextLength} positions`, "invalid_request_error", maxTokensField, "context_length_exceeded");
+    throw new ApiError(
+      400,
+      `${maxTokensField}: ${maxTokens} does not fit the context of ${defaults.contextLength} positions`,
+      "invalid_request_error",
+      maxTokensField,
+      "context_length_exceeded",
+    );
   const sampling: Partial<SamplingParams> = {};
   const set = <K extends keyof SamplingParams>(key: K, value: SamplingParams[K] | null | undefined) => {
     if (value != null) sampling[key] = value;
@@ -68,7 +79,13 @@ export function choiceRequest(
 ): GenerateRequest {
   const room = contextLength - prompt.length;
   if (room < 1)
-    throw new ApiError(400, `${promptField}: the prompt has ${prompt.length} tokens, the context holds ${contextLength}`, "invalid_request_error", promptField, "context_length_exceeded");
+    throw new ApiError(
+      400,
+      `${promptField}: the prompt has ${prompt.length} tokens, the context holds ${contextLength}`,
+      "invalid_request_error",
+      promptField,
+      "context_length_exceeded",
+    );
   if (options.maxTokens !== undefined && options.maxTokens > room)
     throw new ApiError(
       400,

@@ -3,6 +3,7 @@
  * SSE streaming, reasoning_content, tool calls, SwiReasoning controls), with API keys, admission control,
  * Prometheus metrics and graceful shutdown.
  */
+
+export { type ChatDelta, ChatOutput, type ChatOutputOptions, type ResponseToolCall } from "./chat-output.js";
 export { ApiError, type ErrorBody } from "./errors.js";
 export { type RioServer, type ServerOptions, startServer } from "./server.js";
-export { type ChatDelta, ChatOutput, type ChatOutputOptions, type ResponseToolCall } from "./chat-output.js";

@@ -10,7 +10,13 @@ import { checkModelName } from "./generation-endpoint.js";
  */
 export function infoRoutes(app: FastifyInstance, server: ServerContext, draining: () => boolean): void {
   const created = Math.floor(Date.now() / 1000);
-  const card = () => ({ id: server.modelName, object: "model", created, owned_by: "rio", max_model_len: server.defaults.contextLength });
+  const card = () => ({
+    id: server.modelName,
+    object: "model",
+    created,
+    owned_by: "rio",
+    max_model_len: server.defaults.contextLength,
+  });
   app.get("/v1/models", async () => ({ object: "list", data: [card()] }));
   app.get<{ Params: { id: string } }>("/v1/models/:id", async (request) => {
     checkModelName(server, request.params.id);

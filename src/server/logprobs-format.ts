@@ -13,8 +13,15 @@ export interface ChatTokenLogprob {
 /** The chat entry of a step that carries a logprob (undefined when it carries none). */
 export function chatLogprob(tokenizer: RioTokenizer, step: GenerateStep): ChatTokenLogprob | undefined {
   if (!step.logprob) return undefined;
-  const entry = (id: number, logprob: number) => ({ token: tokenizer.decode([id]), logprob, bytes: Array.from(tokenizer.tokenBytes(id)) });
-  return { ...entry(step.tokenId, step.logprob.logprob), top_logprobs: step.logprob.top.map((t) => entry(t.id, t.logprob)) };
+  const entry = (id: number, logprob: number) => ({
+    token: tokenizer.decode([id]),
+    logprob,
+    bytes: Array.from(tokenizer.tokenBytes(id)),
+  });
+  return {
+    ...entry(step.tokenId, step.logprob.logprob),
+    top_logprobs: step.logprob.top.map((t) => entry(t.id, t.logprob)),
+  };
 }
 
 /** Legacy completions' logprobs object, built up step by step. */
@@ -29,7 +36,9 @@ export class CompletionLogprobs {
     if (!step.logprob) return;
     this.tokens.push(tokenizer.decode([step.tokenId]));
     this.token_logprobs.push(step.logprob.logprob);
-    this.top_logprobs.push(Object.fromEntries(step.logprob.top.map((t) => [tokenizer.decode([t.id]), t.logprob])));
+    this.top_logprobs.push(
+      Object.fromEntries(step.logprob.top.map((t) => [tokenizer.decode([t.id]), t.logprob])),
+    );
     this.text_offset.push(offset);
   }
 

@@ -67,26 +67,60 @@ export class Metrics {
   }
 
   /** One finished generation (one choice). */
-  observeGeneration(g: { promptTokens: number; tokens: number; latentSteps: number; decodeTokensPerSecond: number }): void {
+  observeGeneration(g: {
+    promptTokens: number;
+    tokens: number;
+    latentSteps: number;
+    decodeTokensPerSecond: number;
+  }): void {
     this.promptTokens += g.promptTokens;
     this.generatedTokens += g.tokens;
     this.latentSteps += g.latentSteps;
-    if (g.tokens > 1 && Number.isFinite(g.decodeTokensPerSecond)) this.tokensPerSecond.observe(g.decodeTokensPerSecond);
+    if (g.tokens > 1 && Number.isFinite(g.decodeTokensPerSecond))
+      this.tokensPerSecond.observe(g.decodeTokensPerSecond);
   }
 
   /** The exposition text. */
   render(): string {
     const lines: string[] = [];
-    const metric = (name: string, type: string, help: string, body: string[]) => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...body);
-    metric("rio_requests_total", "counter", "HTTP requests by endpoint and status.", [...this.requests].map(([labels, n]) => `rio_requests_total{${labels}} ${n}`));
-    metric("rio_prompt_tokens_total", "counter", "Prompt tokens fed.", [`rio_prompt_tokens_total ${this.promptTokens}`]);
-    metric("rio_generated_tokens_total", "counter", "Tokens generated (latent steps included).", [`rio_generated_tokens_total ${this.generatedTokens}`]);
-    metric("rio_latent_steps_total", "counter", "SwiReasoning latent steps (soft-embedding inputs).", [`rio_latent_steps_total ${this.latentSteps}`]);
-    metric("rio_queue_depth", "gauge", "Requests waiting for a sequence.", [`rio_queue_depth ${this.live.queueDepth()}`]);
-    metric("rio_active_sequences", "gauge", "Sequences in use.", [`rio_active_sequences ${this.live.activeSequences()}`]);
-    metric("rio_in_flight_requests", "gauge", "Generations admitted and not yet finished.", [`rio_in_flight_requests ${this.live.inFlightRequests()}`]);
-    metric("rio_time_to_first_token_seconds", "histogram", "Seconds from request arrival to the first generated token.", this.ttft.render("rio_time_to_first_token_seconds"));
-    metric("rio_decode_tokens_per_second", "histogram", "Decoding speed of each finished generation.", this.tokensPerSecond.render("rio_decode_tokens_per_second"));
+    const metric = (name: string, type: string, help: string, body: string[]) =>
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...body);
+    metric(
+      "rio_requests_total",
+      "counter",
+      "HTTP requests by endpoint and status.",
+      [...this.requests].map(([labels, n]) => `rio_requests_total{${labels}} ${n}`),
+    );
+    metric("rio_prompt_tokens_total", "counter", "Prompt tokens fed.", [
+      `rio_prompt_tokens_total ${this.promptTokens}`,
+    ]);
+    metric("rio_generated_tokens_total", "counter", "Tokens generated (latent steps included).", [
+      `rio_generated_tokens_total ${this.generatedTokens}`,
+    ]);
+    metric("rio_latent_steps_total", "counter", "SwiReasoning latent steps (soft-embedding inputs).", [
+      `rio_latent_steps_total ${this.latentSteps}`,
+    ]);
+    metric("rio_queue_depth", "gauge", "Requests waiting for a sequence.", [
+      `rio_queue_depth ${this.live.queueDepth()}`,
+    ]);
+    metric("rio_active_sequences", "gauge", "Sequences in use.", [
+      `rio_active_sequences ${this.live.activeSequences()}`,
+    ]);
+    metric("rio_in_flight_requests", "gauge", "Generations admitted and not yet finished.", [
+      `rio_in_flight_requests ${this.live.inFlightRequests()}`,
+    ]);
+    metric(
+      "rio_time_to_first_token_seconds",
+      "histogram",
+      "Seconds from request arrival to the first generated token.",
+      this.ttft.render("rio_time_to_first_token_seconds"),
+    );
+    metric(
+      "rio_decode_tokens_per_second",
+      "histogram",
+      "Decoding speed of each finished generation.",
+      this.tokensPerSecond.render("rio_decode_tokens_per_second"),
+    );
     return `${lines.join("\n")}\n`;
   }
 }

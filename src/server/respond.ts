@@ -15,12 +15,22 @@ export interface ResponseHead {
 }
 
 /** Runs the choices to the end and returns the whole response body. */
-export async function wholeResponse(ctx: RunContext, format: EndpointFormat, head: ResponseHead, jobs: ChoiceJob[], promptTokens: number) {
+export async function wholeResponse(
+  ctx: RunContext,
+  format: EndpointFormat,
+  head: ResponseHead,
+  jobs: ChoiceJob[],
+  promptTokens: number,
+) {
   const results = await Promise.all(jobs.map((job) => runChoice(ctx, job, () => {})));
   return {
     ...head,
     object: format.object,
-    choices: jobs.map((job, i) => ({ index: job.index, ...job.format.whole(), finish_reason: results[i].finishReason })),
+    choices: jobs.map((job, i) => ({
+      index: job.index,
+      ...job.format.whole(),
+      finish_reason: results[i].finishReason,
+    })),
     usage: usage(promptTokens, results),
   };
 }
@@ -37,12 +47,23 @@ export async function streamResponse(
   jobs: ChoiceJob[],
   opts: { promptTokens: number; includeUsage: boolean; onError(error: unknown): void },
 ): Promise<void> {
-  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" });
+  res.writeHead(200, {
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+    connection: "keep-alive",
+    "x-accel-buffering": "no",
+  });
   const send = (data: unknown) => {
-    if (!res.destroyed && !res.writableEnded) res.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
+    if (!res.destroyed && !res.writableEnded)
+      res.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
   };
   const chunk = (index: number, fields: ChoiceFields, finishReason: string | null) =>
-    send({ ...head, object: format.chunkObject, choices: [{ index, ...fields, finish_reason: finishReason }], ...(opts.includeUsage ? { usage: null } : {}) });
+    send({
+      ...head,
+      object: format.chunkObject,
+      choices: [{ index, ...fields, finish_reason: finishReason }],
+      ...(opts.includeUsage ? { usage: null } : {}),
+    });
   for (const job of jobs) {
     const opening = job.format.opening();
     if (opening) chunk(job.index, opening, null);
@@ -58,7 +79,15 @@ export async function streamResponse(
   const failed = settled.find((s) => s.status === "rejected");
   if (failed) send(toApiError(failed.reason).body());
   else if (opts.includeUsage)
-    send({ ...head, object: format.chunkObject, choices: [], usage: usage(opts.promptTokens, settled.map((s) => (s as PromiseFulfilledResult<ChoiceResult>).value)) });
+    send({
+      ...head,
+      object: format.chunkObject,
+      choices: [],
+      usage: usage(
+        opts.promptTokens,
+        settled.map((s) => (s as PromiseFulfilledResult<ChoiceResult>).value),
+      ),
+    });
   send("[DONE]");
   res.end();
 }

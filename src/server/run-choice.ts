@@ -35,7 +35,11 @@ export interface ChoiceResult {
  * @example
  * const result = await runChoice(ctx, { index: 0, request, format: new CompletionFormat(tokenizer, opts) }, () => {});
  */
-export async function runChoice(ctx: RunContext, job: ChoiceJob, emit: (fields: ChoiceFields, finishReason: string | null) => void): Promise<ChoiceResult> {
+export async function runChoice(
+  ctx: RunContext,
+  job: ChoiceJob,
+  emit: (fields: ChoiceFields, finishReason: string | null) => void,
+): Promise<ChoiceResult> {
   const steps = generate(ctx.model, ctx.scheduler, job.request);
   let result = await steps.next();
   if (!result.done) ctx.metrics.observeTimeToFirstToken((performance.now() - ctx.arrivedAt) / 1000);
@@ -55,5 +59,9 @@ export async function runChoice(ctx: RunContext, job: ChoiceJob, emit: (fields: 
 /** OpenAI's `usage` for a set of finished choices. */
 export function usage(promptTokens: number, results: ChoiceResult[]) {
   const completion = results.reduce((sum, r) => sum + r.summary.tokens, 0);
-  return { prompt_tokens: promptTokens, completion_tokens: completion, total_tokens: promptTokens + completion };
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: completion,
+    total_tokens: promptTokens + completion,
+  };
 }

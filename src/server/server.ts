@@ -36,8 +36,19 @@ export interface RioServer {
   /** Base URL, such as http://127.0.0.1:8000. */
   readonly url: string;
   readonly app: FastifyInstance;
-  /** Graceful shutdown: running requests get `graceMs` (default 10 s) to finish, then are cancelled with a 503 error. */
+  /**
+   * Graceful shutdown: running requests get `graceMs` (default 10 s) to finish, then are cancelled with a 503
+   * error; resolves when the scheduler has no sequence left, so the engine may be closed.
+   */
   close(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Resolves once no sequence is lent out: a cancelled request's sequence is freed only after the engine step
+ * in flight ends, so after this the engine can be closed safely.
+ */
+async function stepsSettled(scheduler: Scheduler): Promise<void> {
+  while (scheduler.activeSequences > 0) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /**
@@ -77,6 +88,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
       closing ??= (async () => {
         await admission.drain(graceMs);
         await app.close();
+        await stepsSettled(opts.scheduler);
       })();
       return closing;
     },

@@ -1,6 +1,9 @@
-/** @module Engine self-consistency checks shared by all architectures (token vs embedding, batch vs single, tokenizer). */
-import type { Engine, RioModel } from "../../src/engine/index.js";
-import { conformancePrompt, engineLogits } from "./harness.js";
+/**
+ * @module Engine self-consistency checks shared by all architectures (token vs embedding, batch vs
+ * single, slot reuse after release, tokenizer).
+ */
+import type { Engine, RioModel, Sequence } from "../../src/engine/index.js";
+import { conformancePrompt, engineLogits, exactEngine } from "./harness.js";
 import { compareLogits } from "./metrics.js";
 
 /** Text in many scripts, code and odd whitespace: Rio's tokenizer and llama.cpp's must agree on it. */
@@ -21,14 +24,18 @@ export const MULTILINGUAL_SAMPLE = [
  */
 export async function tokenVsEmbedding(model: RioModel, engine: Engine, steps = 16): Promise<number> {
   const prompt = conformancePrompt(model);
-  const continuation = model.tokenizer.encode(" Primeiro somamos 17 e 25, o que dá 42. Depois escrevemos o código.").slice(0, steps);
+  const continuation = model.tokenizer
+    .encode(" Primeiro somamos 17 e 25, o que dá 42. Depois escrevemos o código.")
+    .slice(0, steps);
   const run = async (asRows: boolean) => {
     const seq = engine.openSequence();
     try {
       await engine.step([{ seq, tokens: prompt, logits: "none" }]);
       const rows: Float32Array[] = [];
       for (const token of continuation) {
-        const [[logits]] = await engine.step([asRows ? { seq, embedding: model.embeddings.row(token) } : { seq, tokens: [token] }]);
+        const [[logits]] = await engine.step([
+          asRows ? { seq, embedding: model.embeddings.row(token) } : { seq, tokens: [token] },
+        ]);
         rows.push(logits.slice());
       }
       return rows;
@@ -43,30 +50,89 @@ export async function tokenVsEmbedding(model: RioModel, engine: Engine, steps = 
 export async function batchVsSingle(model: RioModel, engine: Engine, decodeSteps = 8): Promise<number> {
   const prompts = [
     conformancePrompt(model),
-    model.tokenizer.encodeChat([{ role: "user", content: "Conte até dez em português." }], { addGenerationPrompt: true }),
-    model.tokenizer.encodeChat([{ role: "user", content: "把这句话翻译成英文：今天天气很好。" }], { addGenerationPrompt: true, enableThinking: false }),
+    model.tokenizer.encodeChat([{ role: "user", content: "Conte até dez em português." }], {
+      addGenerationPrompt: true,
+    }),
+    model.tokenizer.encodeChat([{ role: "user", content: "把这句话翻译成英文：今天天气很好。" }], {
+      addGenerationPrompt: true,
+      enableThinking: false,
+    }),
   ];
-  const continuation = model.tokenizer.encode(" um dois três quatro cinco seis sete oito").slice(0, decodeSteps);
+  const continuation = model.tokenizer
+    .encode(" um dois três quatro cinco seis sete oito")
+    .slice(0, decodeSteps);
   const alone: Float32Array[][] = [];
   for (const prompt of prompts) alone.push(await engineLogits(engine, [...prompt, ...continuation]));
   const seqs = prompts.map(() => engine.openSequence());
   let maxDiff = 0;
   try {
-    const prefill = await engine.step(prompts.map((tokens, i) => ({ seq: seqs[i], tokens, logits: "all" as const })));
+    const prefill = await engine.step(
+      prompts.map((tokens, i) => ({ seq: seqs[i], tokens, logits: "all" as const })),
+    );
     prefill.forEach((rows, i) => {
-      maxDiff = Math.max(maxDiff, compareLogits(alone[i].slice(0, prompts[i].length), rows).max_abs_logit_diff);
+      maxDiff = Math.max(
+        maxDiff,
+        compareLogits(alone[i].slice(0, prompts[i].length), rows).max_abs_logit_diff,
+      );
     });
     for (let k = 0; k < continuation.length; k++) {
       // decoding steps as embedding inputs, all sequences in one llama_decode
-      const rows = await engine.step(seqs.map((seq) => ({ seq, embedding: model.embeddings.row(continuation[k]) })));
+      const rows = await engine.step(
+        seqs.map((seq) => ({ seq, embedding: model.embeddings.row(continuation[k]) })),
+      );
       rows.forEach(([row], i) => {
-        maxDiff = Math.max(maxDiff, compareLogits([alone[i][prompts[i].length + k]], [row]).max_abs_logit_diff);
+        maxDiff = Math.max(
+          maxDiff,
+          compareLogits([alone[i][prompts[i].length + k]], [row]).max_abs_logit_diff,
+        );
       });
     }
   } finally {
     for (const seq of seqs) engine.release(seq);
   }
   return maxDiff;
+}
+
+/**
+ * Max |Δ logit| between a prompt run in a fresh context and the same prompt run in a slot of `engine`
+ * that was used and released: once after a whole prompt plus decoding steps, once after only the first
+ * half of a prompt (released mid-prefill). Hybrid models keep per-sequence convolution and recurrent
+ * state besides the KV cache, so a released slot must start from zero state, not from where it stopped.
+ */
+export async function reuseAfterRelease(model: RioModel, engine: Engine, batchSize: number): Promise<number> {
+  const prompt = conformancePrompt(model);
+  const other = model.tokenizer.encodeChat([{ role: "user", content: "Conte até dez em português." }], {
+    addGenerationPrompt: true,
+  });
+  const fresh = exactEngine(model, 1, batchSize);
+  let expected: Float32Array[];
+  try {
+    expected = await engineLogits(fresh, other);
+  } finally {
+    fresh.close();
+  }
+  const afterUse = async (use: (seq: Sequence) => Promise<unknown>) => {
+    const seq = engine.openSequence();
+    await use(seq);
+    engine.release(seq);
+    const reused = engine.openSequence();
+    try {
+      if (reused.id !== seq.id) throw new Error(`released slot ${seq.id} but reopened slot ${reused.id}`);
+      const [rows] = await engine.step([{ seq: reused, tokens: other, logits: "all" }]);
+      return compareLogits(expected, rows).max_abs_logit_diff;
+    } finally {
+      engine.release(reused);
+    }
+  };
+  const afterDecoding = await afterUse(async (seq) => {
+    await engine.step([{ seq, tokens: prompt, logits: "none" }]);
+    for (const token of prompt.slice(0, 4)) {
+      await engine.step([{ seq, embedding: model.embeddings.row(token) }]);
+    }
+  });
+  const half = prompt.slice(0, prompt.length >> 1);
+  const midPrompt = await afterUse((seq) => engine.step([{ seq, tokens: half, logits: "none" }]));
+  return Math.max(afterDecoding, midPrompt);
 }
 
 /** Texts where Rio's tokenizer and llama.cpp's disagree (empty when they agree everywhere). */

@@ -6,7 +6,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { convertToGguf, type ModelType, makeTinyModel, openCheckpoint, type Quant } from "../../src/checkpoint/index.js";
+import {
+  convertToGguf,
+  type ModelType,
+  makeTinyModel,
+  openCheckpoint,
+  type Quant,
+} from "../../src/checkpoint/index.js";
 import { createEngine, type Engine, loadModel, type RioModel } from "../../src/engine/index.js";
 import { openReference } from "../../src/reference/index.js";
 import type { ChatMessage } from "../../src/tokenizer/index.js";
@@ -31,7 +37,12 @@ export interface TinyFixture {
 }
 
 /** Writes a tiny f32 checkpoint of `arch` and converts it to each of `quants`. */
-export function makeFixture(arch: ModelType, quants: Quant[], seed = 7, overrides: Record<string, number> = {}): TinyFixture {
+export function makeFixture(
+  arch: ModelType,
+  quants: Quant[],
+  seed = 7,
+  overrides: Record<string, number> = {},
+): TinyFixture {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `rio-conf-${arch}-`));
   const dir = path.join(root, "hf");
   makeTinyModel({ arch, out: dir, seed, dtype: "f32", overrides });
@@ -94,7 +105,11 @@ export async function precisionReports(fixture: TinyFixture, batchSize = 512): P
         const rows = await engineLogits(engine, tokens);
         if (quant === "f32") {
           f32Rows = rows;
-          reports.push({ arch: fixture.arch, precision: "f32_vs_reference", ...compareLogits(referenceLogits(fixture.dir, tokens), rows) });
+          reports.push({
+            arch: fixture.arch,
+            precision: "f32_vs_reference",
+            ...compareLogits(referenceLogits(fixture.dir, tokens), rows),
+          });
         } else if (f32Rows) {
           reports.push({ arch: fixture.arch, precision: `${quant}_vs_f32`, ...compareLogits(f32Rows, rows) });
         }

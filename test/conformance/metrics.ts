@@ -33,7 +33,8 @@ export interface Agreement {
 
 /** Compares two lists of logits rows position by position (the vocabularies must have the same size). */
 export function compareLogits(expected: ArrayLike<number>[], test: ArrayLike<number>[]): Agreement {
-  if (expected.length !== test.length) throw new Error(`${expected.length} expected rows vs ${test.length} test rows`);
+  if (expected.length !== test.length)
+    throw new Error(`${expected.length} expected rows vs ${test.length} test rows`);
   let maxLogprob = 0;
   let maxLogit = 0;
   let agree = 0;

@@ -5,7 +5,7 @@
 import { Command } from "commander";
 import { MODEL_TYPES, type ModelType } from "../../src/checkpoint/index.js";
 import { loadModel } from "../../src/engine/index.js";
-import { batchVsSingle, tokenizerMismatches, tokenVsEmbedding } from "./checks.js";
+import { batchVsSingle, reuseAfterRelease, tokenizerMismatches, tokenVsEmbedding } from "./checks.js";
 import { exactEngine, makeFixture, precisionReports } from "./harness.js";
 
 const opts = new Command()
@@ -17,10 +17,17 @@ const opts = new Command()
 
 const archs = opts.arch ? [opts.arch] : [...MODEL_TYPES];
 const print = (row: Record<string, unknown>) =>
-  console.log(opts.json ? JSON.stringify(row) : Object.entries(row).map(([k, v]) => `${k}=${v}`).join("  "));
+  console.log(
+    opts.json
+      ? JSON.stringify(row)
+      : Object.entries(row)
+          .map(([k, v]) => `${k}=${v}`)
+          .join("  "),
+  );
 
 for (const arch of archs) {
-  if (!MODEL_TYPES.includes(arch)) throw new Error(`--arch ${arch}: expected one of ${MODEL_TYPES.join(", ")}`);
+  if (!MODEL_TYPES.includes(arch))
+    throw new Error(`--arch ${arch}: expected one of ${MODEL_TYPES.join(", ")}`);
   const fixture = makeFixture(arch, ["f32", "q8_0", "q4_0"]);
   try {
     for (const report of await precisionReports(fixture, Number(opts.batch))) print({ ...report });
@@ -29,6 +36,8 @@ for (const arch of archs) {
     try {
       print({ arch, check: "token_vs_embedding", max_abs_logit_diff: await tokenVsEmbedding(model, engine) });
       print({ arch, check: "batch_vs_single", max_abs_logit_diff: await batchVsSingle(model, engine) });
+      const reuse = await reuseAfterRelease(model, engine, Number(opts.batch));
+      print({ arch, check: "reuse_after_release", max_abs_logit_diff: reuse });
       print({ arch, check: "tokenizer_vs_llama", mismatches: tokenizerMismatches(model).length });
     } finally {
       engine.close();

@@ -1,7 +1,12 @@
 /** generate() through the real engine on a tiny checkpoint: reproducible swir and cot, stops, cancellation. */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { type GenerateRequest, type GenerateStep, type GenerateSummary, generate } from "../../src/decoding/index.js";
+import {
+  type GenerateRequest,
+  type GenerateStep,
+  type GenerateSummary,
+  generate,
+} from "../../src/decoding/index.js";
 import { createEngine, type Engine, type RioModel, Scheduler } from "../../src/engine/index.js";
 import { tinyModel } from "../engine/tiny-model.js";
 
@@ -20,7 +25,9 @@ after(() => {
   fixture.dispose();
 });
 
-async function collect(request: GenerateRequest): Promise<{ steps: GenerateStep[]; summary: GenerateSummary }> {
+async function collect(
+  request: GenerateRequest,
+): Promise<{ steps: GenerateStep[]; summary: GenerateSummary }> {
   const steps: GenerateStep[] = [];
   const it = generate(model, scheduler, request);
   for (let r = await it.next(); ; r = await it.next()) {
@@ -62,17 +69,29 @@ test("swir starts latent and feeds mixtures; cot feeds only tokens", async () =>
 });
 
 test("concurrent mixed requests equal the same requests run alone", async () => {
-  const requests = [chat({ method: "swir", window: 4 }), chat({ method: "cot" }), { ...chat({ method: "swir" }), sampling: { seed: 2 } }];
+  const requests = [
+    chat({ method: "swir", window: 4 }),
+    chat({ method: "cot" }),
+    { ...chat({ method: "swir" }), sampling: { seed: 2 } },
+  ];
   const alone = [];
   for (const r of requests) alone.push((await collect(r)).steps.map((s) => s.tokenId));
-  const together = await Promise.all(requests.map(async (r) => (await collect(r)).steps.map((s) => s.tokenId)));
+  const together = await Promise.all(
+    requests.map(async (r) => (await collect(r)).steps.map((s) => s.tokenId)),
+  );
   assert.deepEqual(together, alone);
 });
 
 test("a stop string ends the text before it; the text is what the tokens decode to", async () => {
   const full = await collect(chat({ method: "cot" }));
   const text = full.steps.map((s) => s.text).join("");
-  assert.equal(text, model.tokenizer.decode(full.steps.map((s) => s.tokenId), { skipSpecialTokens: true }));
+  assert.equal(
+    text,
+    model.tokenizer.decode(
+      full.steps.map((s) => s.tokenId),
+      { skipSpecialTokens: true },
+    ),
+  );
   const stop = text.slice(Math.floor(text.length / 2), Math.floor(text.length / 2) + 3);
   const stopped = await collect({ ...chat({ method: "cot" }), stop: [stop] });
   assert.equal(stopped.summary.stopReason, "stop");
@@ -81,7 +100,11 @@ test("a stop string ends the text before it; the text is what the tokens decode 
 
 test("aborting a request frees its sequence at once", async () => {
   const controller = new AbortController();
-  const it = generate(model, scheduler, { ...chat({ method: "swir" }), maxTokens: 1000, signal: controller.signal });
+  const it = generate(model, scheduler, {
+    ...chat({ method: "swir" }),
+    maxTokens: 1000,
+    signal: controller.signal,
+  });
   await it.next();
   await it.next();
   controller.abort();

@@ -6,7 +6,10 @@ test("tokenLogprob is the log-softmax of the raw row, with the top alternatives 
   const row = new Float32Array([0, Math.log(3), Math.log(6), Number.NEGATIVE_INFINITY]);
   const lp = tokenLogprob(row, 1, 2);
   assert.ok(Math.abs(lp.logprob - Math.log(0.3)) < 1e-6);
-  assert.deepEqual(lp.top.map((t) => t.id), [2, 1]);
+  assert.deepEqual(
+    lp.top.map((t) => t.id),
+    [2, 1],
+  );
   assert.ok(Math.abs(lp.top[0].logprob - Math.log(0.6)) < 1e-6);
   assert.deepEqual(tokenLogprob(row, 0, 0).top, []);
   assert.ok(Math.abs(Math.exp(tokenLogprob(row, 0, 0).logprob) - 0.1) < 1e-6);

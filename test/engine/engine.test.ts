@@ -16,7 +16,8 @@ after(() => {
   fixture.dispose();
 });
 
-const code = (expected: string) => (error: unknown) => error instanceof EngineError && error.code === expected;
+const code = (expected: string) => (error: unknown) =>
+  error instanceof EngineError && error.code === expected;
 
 test("a sequence runs out of slots with a specific error, and a released slot is reused", () => {
   const a = engine.openSequence();
@@ -48,7 +49,10 @@ test("one step mixes a prompt chunk and an embedding input", async () => {
   const b = engine.openSequence();
   try {
     await engine.step([{ seq: b, tokens: [1, 2, 3] }]);
-    const out = await engine.step([{ seq: a, tokens: [5, 6, 7, 8] }, { seq: b, embedding: model.embeddings.row(9) }]);
+    const out = await engine.step([
+      { seq: a, tokens: [5, 6, 7, 8] },
+      { seq: b, embedding: model.embeddings.row(9) },
+    ]);
     assert.equal(out[0].length, 1);
     assert.equal(out[1].length, 1);
     assert.equal(a.length, 4);
@@ -64,7 +68,13 @@ test("bad steps get specific errors and leave sequences unchanged", async () => 
   try {
     await assert.rejects(engine.step([{ seq, embedding: new Float32Array(3) }]), /expected \d+/);
     await assert.rejects(engine.step([{ seq, tokens: [] }]), /empty token chunk/);
-    await assert.rejects(engine.step([{ seq, tokens: [1] }, { seq, tokens: [2] }]), /twice/);
+    await assert.rejects(
+      engine.step([
+        { seq, tokens: [1] },
+        { seq, tokens: [2] },
+      ]),
+      /twice/,
+    );
     await assert.rejects(engine.step([{ seq, tokens: new Array(300).fill(1) }]), code("context-full"));
     assert.equal(seq.length, 0);
     await engine.step([{ seq, tokens: [1, 2] }]);

@@ -50,7 +50,10 @@ test("requests beyond the free sequences wait in a bounded queue", async () => {
   const scheduler = new Scheduler(engine, { maxQueue: 1 });
   const held = await Promise.all([0, 1, 2, 3].map(() => scheduler.acquire()));
   const waiting = scheduler.acquire();
-  await assert.rejects(scheduler.acquire(), (e: unknown) => e instanceof EngineError && e.code === "queue-full");
+  await assert.rejects(
+    scheduler.acquire(),
+    (e: unknown) => e instanceof EngineError && e.code === "queue-full",
+  );
   assert.equal(scheduler.queueDepth, 1);
   held[0].release();
   const lease = await waiting;
@@ -70,7 +73,11 @@ test("releasing mid-prompt rejects the pending work and frees the sequence at on
   await new Promise((r) => setTimeout(r, 5));
   lease.release();
   await assert.rejects(prefill, /released/);
-  await new Promise((r) => setTimeout(r, 50));
+  // freed at once, or as soon as the step in flight (if any) ends: well before the prompt's 13 chunks
+  const steps = scheduler.steps;
+  for (let waited = 0; engine.freeSequences < 4 && waited < 5000; waited += 5)
+    await new Promise((r) => setTimeout(r, 5));
   assert.equal(engine.freeSequences, 4);
   assert.equal(engine.cellsInUse, 0);
+  assert.ok(scheduler.steps <= steps + 1, `${scheduler.steps - steps} steps ran after the release`);
 });

@@ -13,11 +13,21 @@ before(async () => {
 after(() => t?.close());
 
 const user = (content: string) => [{ role: "user" as const, content }];
-const weather = { type: "function" as const, function: { name: "get_weather", description: "Weather of a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } };
+const weather = {
+  type: "function" as const,
+  function: {
+    name: "get_weather",
+    description: "Weather of a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
+};
 
 test("GET /v1/models lists the served model; an unknown id is 404", async () => {
   const list = await t.client.models.list();
-  assert.deepEqual(list.data.map((m) => m.id), [MODEL_NAME]);
+  assert.deepEqual(
+    list.data.map((m) => m.id),
+    [MODEL_NAME],
+  );
   assert.equal((await t.client.models.retrieve(MODEL_NAME)).id, MODEL_NAME);
   await assert.rejects(t.client.models.retrieve("other"), (e: unknown) => e instanceof OpenAI.NotFoundError);
   const health = await (await fetch(`${t.server.url}/health`)).json();
@@ -25,7 +35,12 @@ test("GET /v1/models lists the served model; an unknown id is 404", async () => 
 });
 
 test("chat: thinking goes to reasoning_content, usage counts the tokens", async () => {
-  const r = await t.client.chat.completions.create({ model: MODEL_NAME, messages: user("hi"), max_tokens: 8, temperature: 0 });
+  const r = await t.client.chat.completions.create({
+    model: MODEL_NAME,
+    messages: user("hi"),
+    max_tokens: 8,
+    temperature: 0,
+  });
   assert.equal(r.object, "chat.completion");
   assert.match(r.id, /^chatcmpl-/);
   const choice = r.choices[0];
@@ -38,53 +53,114 @@ test("chat: thinking goes to reasoning_content, usage counts the tokens", async 
 });
 
 test("chat: enable_thinking false (chat_template_kwargs) gives content without reasoning", async () => {
-  const body = { model: MODEL_NAME, messages: user("hi"), max_tokens: 6, temperature: 0, chat_template_kwargs: { enable_thinking: false } };
+  const body = {
+    model: MODEL_NAME,
+    messages: user("hi"),
+    max_tokens: 6,
+    temperature: 0,
+    chat_template_kwargs: { enable_thinking: false },
+  };
   const r = await t.client.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming);
   assert.ok((r.choices[0].message.content ?? "").length > 0);
-  assert.equal((r.choices[0].message as unknown as { reasoning_content?: string }).reasoning_content, undefined);
+  assert.equal(
+    (r.choices[0].message as unknown as { reasoning_content?: string }).reasoning_content,
+    undefined,
+  );
 });
 
 test("chat streaming: OpenAI chunks, include_usage, [DONE], same text as the whole response", async () => {
-  const body = { model: MODEL_NAME, messages: user("2+2?"), max_tokens: 10, seed: 5, reasoning: { method: "swir", window: 4 }, rio: { modes: true } };
+  const body = {
+    model: MODEL_NAME,
+    messages: user("2+2?"),
+    max_tokens: 10,
+    seed: 5,
+    reasoning: { method: "swir", window: 4 },
+    rio: { modes: true },
+  };
   const whole = await t.client.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming);
-  const stream = await t.client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } } as OpenAI.ChatCompletionCreateParamsStreaming);
+  const stream = await t.client.chat.completions.create({
+    ...body,
+    stream: true,
+    stream_options: { include_usage: true },
+  } as OpenAI.ChatCompletionCreateParamsStreaming);
   const chunks: OpenAI.ChatCompletionChunk[] = [];
   for await (const chunk of stream) chunks.push(chunk);
-  assert.ok(chunks.every((c) => c.object === "chat.completion.chunk" && c.id === chunks[0].id && c.model === MODEL_NAME));
+  assert.ok(
+    chunks.every(
+      (c) => c.object === "chat.completion.chunk" && c.id === chunks[0].id && c.model === MODEL_NAME,
+    ),
+  );
   assert.equal(chunks[0].choices[0].delta.role, "assistant");
   const usage = chunks.at(-1);
   assert.deepEqual(usage?.choices, []);
   assert.equal(usage?.usage?.completion_tokens, 10);
   const finishes = chunks.flatMap((c) => c.choices.map((ch) => ch.finish_reason)).filter(Boolean);
   assert.deepEqual(finishes, ["length"]);
-  const text = (field: "reasoning_content" | "content") => chunks.map((c) => (c.choices[0]?.delta as Record<string, string> | undefined)?.[field] ?? "").join("");
+  const text = (field: "reasoning_content" | "content") =>
+    chunks.map((c) => (c.choices[0]?.delta as Record<string, string> | undefined)?.[field] ?? "").join("");
   const message = whole.choices[0].message as unknown as { content: string; reasoning_content?: string };
   assert.equal(text("reasoning_content"), message.reasoning_content ?? "");
   assert.equal(text("content"), message.content);
-  const modes = chunks.flatMap((c) => ((c.choices[0] as unknown as { rio?: { modes: string[] } })?.rio?.modes ?? []));
+  const modes = chunks.flatMap(
+    (c) => (c.choices[0] as unknown as { rio?: { modes: string[] } })?.rio?.modes ?? [],
+  );
   assert.equal(modes.length, 10);
   assert.ok(modes.every((m) => m === "latent" || m === "explicit"));
   assert.equal((whole.choices[0] as unknown as { rio: { modes: string[] } }).rio.modes.length, 10);
 });
 
 test("chat: n choices, seeds reproduce, cot and logprobs", async () => {
-  const body = { model: MODEL_NAME, messages: user("tell"), max_tokens: 5, n: 2, seed: 11, logprobs: true, top_logprobs: 3, reasoning: { method: "cot" } };
+  const body = {
+    model: MODEL_NAME,
+    messages: user("tell"),
+    max_tokens: 5,
+    n: 2,
+    seed: 11,
+    logprobs: true,
+    top_logprobs: 3,
+    reasoning: { method: "cot" },
+  };
   const a = await t.client.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming);
   const b = await t.client.chat.completions.create(body as OpenAI.ChatCompletionCreateParamsNonStreaming);
-  assert.deepEqual(a.choices.map((c) => c.index), [0, 1]);
-  assert.deepEqual(a.choices.map((c) => c.message), b.choices.map((c) => c.message));
+  assert.deepEqual(
+    a.choices.map((c) => c.index),
+    [0, 1],
+  );
+  assert.deepEqual(
+    a.choices.map((c) => c.message),
+    b.choices.map((c) => c.message),
+  );
   const lp = a.choices[0].logprobs?.content ?? [];
   assert.equal(lp.length, 5);
-  assert.ok(lp.every((e) => e.logprob <= 0 && e.top_logprobs.length === 3 && e.top_logprobs[0].logprob >= e.top_logprobs[2].logprob));
+  assert.ok(
+    lp.every(
+      (e) =>
+        e.logprob <= 0 &&
+        e.top_logprobs.length === 3 &&
+        e.top_logprobs[0].logprob >= e.top_logprobs[2].logprob,
+    ),
+  );
   assert.equal(a.usage?.completion_tokens, 10);
 });
 
 test("completions: text, streaming and logprobs", async () => {
-  const r = await t.client.completions.create({ model: MODEL_NAME, prompt: "Once upon", max_tokens: 6, temperature: 0, logprobs: 2 });
+  const r = await t.client.completions.create({
+    model: MODEL_NAME,
+    prompt: "Once upon",
+    max_tokens: 6,
+    temperature: 0,
+    logprobs: 2,
+  });
   assert.equal(r.object, "text_completion");
   assert.equal(r.choices[0].logprobs?.tokens?.length, 6);
   assert.equal(r.choices[0].logprobs?.tokens?.join(""), r.choices[0].text);
-  const stream = await t.client.completions.create({ model: MODEL_NAME, prompt: "Once upon", max_tokens: 6, temperature: 0, stream: true });
+  const stream = await t.client.completions.create({
+    model: MODEL_NAME,
+    prompt: "Once upon",
+    max_tokens: 6,
+    temperature: 0,
+    stream: true,
+  });
   let text = "";
   let finish: string | null = null;
   for await (const chunk of stream) {
@@ -99,24 +175,58 @@ test("completions: text, streaming and logprobs", async () => {
 
 test("tools: rendered into the prompt per tool_choice; tool_calls and tool messages round-trip", async () => {
   const promptTokens = async (extra: object) =>
-    (await t.client.chat.completions.create({ model: MODEL_NAME, messages: user("weather in Paris?"), max_tokens: 1, ...extra } as OpenAI.ChatCompletionCreateParamsNonStreaming)).usage?.prompt_tokens ?? 0;
-  const clock = { type: "function" as const, function: { name: "get_time", parameters: { type: "object", properties: {} } } };
+    (
+      await t.client.chat.completions.create({
+        model: MODEL_NAME,
+        messages: user("weather in Paris?"),
+        max_tokens: 1,
+        ...extra,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+    ).usage?.prompt_tokens ?? 0;
+  const clock = {
+    type: "function" as const,
+    function: { name: "get_time", parameters: { type: "object", properties: {} } },
+  };
   const none = await promptTokens({});
   const both = await promptTokens({ tools: [weather, clock] });
   assert.ok(both > none);
   assert.equal(await promptTokens({ tools: [weather, clock], tool_choice: "none" }), none);
-  const named = await promptTokens({ tools: [weather, clock], tool_choice: { type: "function", function: { name: "get_time" } } });
+  const named = await promptTokens({
+    tools: [weather, clock],
+    tool_choice: { type: "function", function: { name: "get_time" } },
+  });
   assert.ok(named > none && named < both);
   const history: OpenAI.ChatCompletionMessageParam[] = [
     ...user("weather in Paris?"),
-    { role: "assistant", content: null, tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [
+        { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } },
+      ],
+    },
     { role: "tool", tool_call_id: "call_1", content: "sunny, 21 C" },
   ];
-  const r = await t.client.chat.completions.create({ model: MODEL_NAME, messages: history, tools: [weather], max_tokens: 2 });
+  const r = await t.client.chat.completions.create({
+    model: MODEL_NAME,
+    messages: history,
+    tools: [weather],
+    max_tokens: 2,
+  });
   const expected = t.model.tokenizer.encodeChat(
     [
       { role: "user", content: "weather in Paris?" },
-      { role: "assistant", content: "", tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+      {
+        role: "assistant",
+        content: "",
+        tool_calls: [
+          {
+            id: "call_1",
+            type: "function",
+            function: { name: "get_weather", arguments: '{"city":"Paris"}' },
+          },
+        ],
+      },
       { role: "tool", content: "sunny, 21 C", tool_call_id: "call_1" },
     ],
     { tools: [weather], addGenerationPrompt: true },
@@ -131,8 +241,14 @@ test("errors: OpenAI shape and status codes", async () => {
   assert.equal(bad.status, 400);
   assert.equal(bad.body.error.code, "invalid_json");
   const typed = await chat({ messages: user("hi"), temperature: "hot" });
-  assert.deepEqual([typed.status, typed.body.error.param, typed.body.error.type], [400, "temperature", "invalid_request_error"]);
-  assert.equal((await chat({ messages: [{ role: "robot", content: "x" }] })).body.error.param, "messages.0.role");
+  assert.deepEqual(
+    [typed.status, typed.body.error.param, typed.body.error.type],
+    [400, "temperature", "invalid_request_error"],
+  );
+  assert.equal(
+    (await chat({ messages: [{ role: "robot", content: "x" }] })).body.error.param,
+    "messages.0.role",
+  );
   assert.equal((await chat({ messages: [] })).status, 400);
   assert.equal((await chat({ messages: user("hi"), n: 1000 })).body.error.param, "n");
   const long = await chat({ messages: user("word ".repeat(3000)) });
@@ -143,7 +259,10 @@ test("errors: OpenAI shape and status codes", async () => {
   assert.ok(big.body.error.message);
   assert.equal((await t.post("/v1/nope", {})).status, 404);
   assert.equal((await t.post("/v1/completions", { prompt: [999999999] })).body.error.param, "prompt");
-  await assert.rejects(t.client.chat.completions.create({ model: "gpt-4o", messages: user("hi") }), (e: unknown) => e instanceof OpenAI.NotFoundError && e.code === "model_not_found");
+  await assert.rejects(
+    t.client.chat.completions.create({ model: "gpt-4o", messages: user("hi") }),
+    (e: unknown) => e instanceof OpenAI.NotFoundError && e.code === "model_not_found",
+  );
   await assert.rejects(
     t.client.chat.completions.create({ model: MODEL_NAME, messages: user("hi"), tool_choice: "required" }),
     (e: unknown) => e instanceof OpenAI.BadRequestError && e.param === "tool_choice",

@@ -13,7 +13,13 @@ before(async () => {
 });
 after(() => t?.close());
 
-const body = (maxTokens: number) => ({ model: MODEL_NAME, messages: [{ role: "user", content: "go" }], max_tokens: maxTokens, stream: true, reasoning: { method: "cot" } });
+const body = (maxTokens: number) => ({
+  model: MODEL_NAME,
+  messages: [{ role: "user", content: "go" }],
+  max_tokens: maxTokens,
+  stream: true,
+  reasoning: { method: "cot" },
+});
 
 /** Opens a raw streaming request; resolves once the first chunk arrived. */
 async function openStream(maxTokens: number) {
@@ -39,7 +45,10 @@ async function waitIdle(): Promise<number> {
 
 test("API key: missing or wrong key is 401, the right one works, /health and /metrics stay open", async () => {
   const wrong = new OpenAI({ baseURL: `${t.server.url}/v1`, apiKey: "sk-wrong", maxRetries: 0 });
-  await assert.rejects(wrong.models.list(), (e: unknown) => e instanceof OpenAI.AuthenticationError && e.code === "invalid_api_key");
+  await assert.rejects(
+    wrong.models.list(),
+    (e: unknown) => e instanceof OpenAI.AuthenticationError && e.code === "invalid_api_key",
+  );
   const missing = await fetch(`${t.server.url}/v1/models`);
   assert.equal(missing.status, 401);
   assert.equal((await missing.json()).error.type, "authentication_error");
@@ -50,7 +59,10 @@ test("API key: missing or wrong key is 401, the right one works, /health and /me
 
 test("beyond sequences + queue the server answers 429 with Retry-After; disconnects free sequences at once", async () => {
   const admitted = await Promise.all([1, 2, 3, 4].map(() => openStream(400)));
-  assert.deepEqual(admitted.map((s) => s.res.status), [200, 200, 200, 200]);
+  assert.deepEqual(
+    admitted.map((s) => s.res.status),
+    [200, 200, 200, 200],
+  );
   assert.equal(await t.metric("rio_active_sequences"), 2);
   assert.equal(await t.metric("rio_queue_depth"), 2);
   const refused = await t.post("/v1/chat/completions", body(4));
@@ -60,12 +72,19 @@ test("beyond sequences + queue the server answers 429 with Retry-After; disconne
   for (const s of admitted) s.abort.abort();
   const ms = await waitIdle();
   assert.ok(ms < 2000, `idle after ${ms} ms`);
-  const ok = await t.client.chat.completions.create({ model: MODEL_NAME, messages: [{ role: "user", content: "again" }], max_tokens: 2 });
+  const ok = await t.client.chat.completions.create({
+    model: MODEL_NAME,
+    messages: [{ role: "user", content: "again" }],
+    max_tokens: 2,
+  });
   assert.equal(ok.choices.length, 1);
 });
 
 test("graceful shutdown: new requests get 503, a running stream ends with a visible error", async () => {
-  const stream = await t.client.chat.completions.create({ ...body(2000), stream: true } as OpenAI.ChatCompletionCreateParamsStreaming);
+  const stream = await t.client.chat.completions.create({
+    ...body(2000),
+    stream: true,
+  } as OpenAI.ChatCompletionCreateParamsStreaming);
   const iterator = stream[Symbol.asyncIterator]();
   await iterator.next();
   const closing = t.server.close(300);

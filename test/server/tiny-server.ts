@@ -8,7 +8,7 @@ import * as path from "node:path";
 import OpenAI from "openai";
 import { makeTinyModel } from "../../src/checkpoint/index.js";
 import { createEngine, loadModel, type RioModel, Scheduler } from "../../src/engine/index.js";
-import { type RioServer, type ServerOptions, startServer } from "../../src/server/index.js";
+import { type ErrorBody, type RioServer, type ServerOptions, startServer } from "../../src/server/index.js";
 
 /** A running tiny server. */
 export interface TinyServer {
@@ -16,8 +16,12 @@ export interface TinyServer {
   client: OpenAI;
   model: RioModel;
   scheduler: Scheduler;
-  /** POSTs raw JSON (or any string) and returns status, headers and parsed body. */
-  post(route: string, body: unknown, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; body: any }>;
+  /** POSTs raw JSON (or any string) and returns status, headers and the parsed body (tests read errors from it). */
+  post(
+    route: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; headers: Headers; body: ErrorBody }>;
   /** The Prometheus value of an unlabelled metric. */
   metric(name: string): Promise<number>;
   close(): Promise<void>;
@@ -32,7 +36,8 @@ export const MODEL_NAME = "tiny-qwen3";
 function openThinkInTemplate(file: string): void {
   const config = JSON.parse(fs.readFileSync(file, "utf8"));
   const closing = "{%- endif %}\n{%- endif %}";
-  if (!config.chat_template.endsWith(closing)) throw new Error(`${file}: chat_template does not end as the Qwen3 template does`);
+  if (!config.chat_template.endsWith(closing))
+    throw new Error(`${file}: chat_template does not end as the Qwen3 template does`);
   config.chat_template = `${config.chat_template.slice(0, -closing.length)}{%- else %}{{- '<think>\\n' }}\n${closing}`;
   fs.writeFileSync(file, JSON.stringify(config));
 }
@@ -49,12 +54,28 @@ export async function startTinyServer(
   const model = loadModel(dir, { quant: "f16" });
   const engine = createEngine(model, { ctx: opts.ctx ?? 4096, maxSequences: opts.maxSequences ?? 8 });
   const scheduler = new Scheduler(engine, { maxQueue: 256 });
-  const server = await startServer({ model, scheduler, modelName: MODEL_NAME, port: 0, logger: false, ...opts });
-  const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: opts.apiKey ?? "none", maxRetries: 0, timeout: 120_000 });
+  const server = await startServer({
+    model,
+    scheduler,
+    modelName: MODEL_NAME,
+    port: 0,
+    logger: false,
+    ...opts,
+  });
+  const client = new OpenAI({
+    baseURL: `${server.url}/v1`,
+    apiKey: opts.apiKey ?? "none",
+    maxRetries: 0,
+    timeout: 120_000,
+  });
   const post: TinyServer["post"] = async (route, body, headers = {}) => {
     const res = await fetch(`${server.url}${route}`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}), ...headers },
+      headers: {
+        "content-type": "application/json",
+        ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}),
+        ...headers,
+      },
       body: typeof body === "string" ? body : JSON.stringify(body),
     });
     const text = await res.text();

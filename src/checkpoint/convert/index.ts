@@ -6,6 +6,8 @@ export {
   type EnsureGgufOptions,
   ensureGguf,
 } from "./ensure-gguf.js";
+export type { Placement, TensorPlan, TensorSource } from "./plan.js";
+export { PRE_TOKENIZER_PATTERNS, preTokenizerName } from "./pre-tokenizer.js";
 export { type ConversionRules, conversionRules } from "./rules.js";
 export { FILE_TYPE, QUANTS, type Quant, tensorType } from "./tensor-types.js";
 export { TokenType, tokenizerMetadata } from "./tokenizer-metadata.js";

@@ -52,7 +52,11 @@ export function renamed(
   transform?: (data: Float32Array) => Float32Array,
   shape = src.info(hfName).shape,
 ): TensorPlan {
-  return { name, shape, data: () => (transform ? transform(src.readFloat32(hfName)) : src.readFloat32(hfName)) };
+  return {
+    name,
+    shape,
+    data: () => (transform ? transform(src.readFloat32(hfName)) : src.readFloat32(hfName)),
+  };
 }
 
 /** Looks `hfName` up in a `{bid}` name table (`model.layers.{bid}.x` -> `blk.{bid}.y`). */
@@ -63,7 +67,11 @@ export function mapName(table: Record<string, string>, hfName: string): string |
 }
 
 const EXPERT_NAME = /^model\.layers\.(\d+)\.mlp\.experts\.(\d+)\.(gate_proj|up_proj|down_proj)\.weight$/;
-const EXPERT_GGUF = { gate_proj: "ffn_gate_exps", up_proj: "ffn_up_exps", down_proj: "ffn_down_exps" } as const;
+const EXPERT_GGUF = {
+  gate_proj: "ffn_gate_exps",
+  up_proj: "ffn_up_exps",
+  down_proj: "ffn_down_exps",
+} as const;
 
 /**
  * Per-expert 2-D weights (`mlp.experts.{e}.{gate,up,down}_proj.weight`) stacked into llama.cpp's 3-D
@@ -89,12 +97,22 @@ export function stackedExpert(src: TensorSource, hfName: string, experts: number
     for (let e = 0; e < experts; e++) {
       const part = src.readFloat32(nameOf(e)); // throws CheckpointError naming a missing expert
       if (part.length !== size)
-        throw new CheckpointError(`${src.dir}: tensor ${nameOf(e)}: shape differs from expert 0's [${rows}, ${cols}]`, src.dir, nameOf(e));
+        throw new CheckpointError(
+          `${src.dir}: tensor ${nameOf(e)}: shape differs from expert 0's [${rows}, ${cols}]`,
+          src.dir,
+          nameOf(e),
+        );
       out.set(part, e * size);
     }
     return out;
   };
-  return [{ name: `blk.${bid}.${EXPERT_GGUF[proj as keyof typeof EXPERT_GGUF]}.weight`, shape: [experts, rows, cols], data }];
+  return [
+    {
+      name: `blk.${bid}.${EXPERT_GGUF[proj as keyof typeof EXPERT_GGUF]}.weight`,
+      shape: [experts, rows, cols],
+      data,
+    },
+  ];
 }
 
 /**
@@ -105,7 +123,11 @@ export function stackedExpert(src: TensorSource, hfName: string, experts: number
 export function splitGateUp(src: TensorSource, hfName: string, bid: string): TensorPlan[] {
   const [experts, rows, cols] = src.info(hfName).shape;
   if (rows % 2 !== 0)
-    throw new CheckpointError(`${src.dir}: tensor ${hfName}: [${experts}, ${rows}, ${cols}] has an odd gate_up row count`, src.dir, hfName);
+    throw new CheckpointError(
+      `${src.dir}: tensor ${hfName}: [${experts}, ${rows}, ${cols}] has an odd gate_up row count`,
+      src.dir,
+      hfName,
+    );
   const ff = rows / 2;
   const half = (first: number) => () => {
     const all = src.readFloat32(hfName);

@@ -8,36 +8,27 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const KNOWN: Record<string, string> = {
-  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+":
-    "qwen2",
-  "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?[\\p{L}\\p{M}]+|\\p{N}| ?[^\\s\\p{L}\\p{M}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+":
-    "qwen35",
+/** Split regex of tokenizer.json per llama.cpp pre-tokenizer name (the originals quoted in llama-vocab.cpp). */
+export const PRE_TOKENIZER_PATTERNS: Readonly<Record<string, string>> = {
+  qwen2:
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+  qwen35:
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?[\\p{L}\\p{M}]+|\\p{N}| ?[^\\s\\p{L}\\p{M}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
 };
-
-interface PreTokenizer {
-  type?: string;
-  pattern?: { Regex?: string };
-  pretokenizers?: PreTokenizer[];
-}
-
-function splitRegexes(pre: PreTokenizer | undefined): string[] {
-  if (!pre) return [];
-  const own = pre.type === "Split" && typeof pre.pattern?.Regex === "string" ? [pre.pattern.Regex] : [];
-  return [...own, ...(pre.pretokenizers ?? []).flatMap(splitRegexes)];
-}
 
 /**
  * The llama.cpp pre-tokenizer name of `dir/tokenizer.json`, or `fallback` (the architecture's usual
- * one) when its split regex is not one Rio knows (tokenizer-metadata.ts reports a missing file).
+ * one) when it holds none of the regexes Rio knows (tokenizer-metadata.ts reports a missing file).
+ * The regex is looked for as the JSON string tokenizer.json stores, without parsing the whole file.
  */
 export function preTokenizerName(dir: string, fallback: string): string {
-  let json: { pre_tokenizer?: PreTokenizer };
+  let text: string;
   try {
-    json = JSON.parse(fs.readFileSync(path.join(dir, "tokenizer.json"), "utf8"));
+    text = fs.readFileSync(path.join(dir, "tokenizer.json"), "utf8");
   } catch {
     return fallback;
   }
-  for (const regex of splitRegexes(json.pre_tokenizer)) if (KNOWN[regex]) return KNOWN[regex];
+  for (const [name, regex] of Object.entries(PRE_TOKENIZER_PATTERNS))
+    if (text.includes(JSON.stringify(regex))) return name;
   return fallback;
 }

@@ -10,7 +10,6 @@
  * - `visual.*` (vision tower) and `mtp.*` (multi-token-prediction head, never run by Rio's engine) are
  *   dropped, as the converter does with --no-mtp.
  */
-import * as path from "node:path";
 import { CheckpointError } from "../errors.js";
 import { need, type TextConfig } from "../text-config.js";
 import { arr, u32 } from "./kv.js";
@@ -68,7 +67,11 @@ export function tileValueHeads(
 }
 
 /** The value transform of a GGUF tensor (by name), or undefined for a plain copy. */
-function transformFor(name: string, shape: number[], c: TextConfig): ((x: Float32Array) => Float32Array) | undefined {
+function transformFor(
+  name: string,
+  shape: number[],
+  c: TextConfig,
+): ((x: Float32Array) => Float32Array) | undefined {
   const kind = name.replace(/^blk\.\d+\./, "");
   if (PLUS_ONE_NORMS.has(kind)) return (x) => x.map((v) => v + 1);
   const nk = need(c, "linear_num_key_heads");
@@ -87,7 +90,13 @@ function transformFor(name: string, shape: number[], c: TextConfig): ((x: Float3
     case "ssm_dt.bias":
       return (x) => tileValueHeads(x, nk, r, 1);
     case "ssm_a":
-      return (x) => tileValueHeads(x.map((v) => -Math.exp(v)), nk, r, 1);
+      return (x) =>
+        tileValueHeads(
+          x.map((v) => -Math.exp(v)),
+          nk,
+          r,
+          1,
+        );
     case "ssm_conv1d.weight": // [C, K] channels [q | k | v]
       return (x) => tileValueHeads(x, nk, r, dv * rowLen, { start: 2 * keyDim * rowLen });
     case "ssm_out.weight": // [hidden, v]: columns are per value head
@@ -126,6 +135,15 @@ export function qwen3_5Metadata(arch: string, c: TextConfig, file: string) {
       file,
       "linear_value_head_dim",
     );
+  // llama.cpp aborts the process (GGML_ASSERT(buffer), a zero-size KV cache or recurrent state) on a
+  // hybrid without both kinds of layer
+  for (const kind of ["full_attention", "linear_attention"] as const)
+    if (!layerTypes.includes(kind))
+      throw new CheckpointError(
+        `${file}: layer_types has no ${kind} layer; llama.cpp's ${arch} needs both kinds`,
+        file,
+        "layer_types",
+      );
   const sections = [...need(c, "mrope_section"), 0, 0, 0, 0].slice(0, 4);
   const follows = layerTypes.every((t, i) => (t === "full_attention") === ((i + 1) % interval === 0));
   return [
@@ -141,7 +159,13 @@ export function qwen3_5Metadata(arch: string, c: TextConfig, file: string) {
     // llama.cpp derives the layer kinds from the interval unless this per-layer list is present
     ...(follows
       ? []
-      : [arr(`${arch}.attention.recurrent_layers`, "uint32", layerTypes.map((t) => (t === "linear_attention" ? 1 : 0)))]),
+      : [
+          arr(
+            `${arch}.attention.recurrent_layers`,
+            "uint32",
+            layerTypes.map((t) => (t === "linear_attention" ? 1 : 0)),
+          ),
+        ]),
   ];
 }
 

@@ -35,7 +35,12 @@ export const qwen3_5_moe: ConversionRules = {
   architecture: "qwen35moe",
   tokenizerPre: "qwen35",
   tensors: (src, config) =>
-    planTensors(src, config, "qwen35moe", placeQwen3_5(src, config, placeFfn(src, need(config, "num_experts")))),
+    planTensors(
+      src,
+      config,
+      "qwen35moe",
+      placeQwen3_5(src, config, placeFfn(src, need(config, "num_experts"))),
+    ),
   metadata: (c) => [
     ...qwen3_5Metadata("qwen35moe", c, "config.json"),
     ...expertMetadata("qwen35moe", c),

@@ -14,7 +14,7 @@ import { qwen3_moe } from "./qwen3_moe.js";
 export interface ConversionRules {
   /** GGUF `general.architecture` (llama.cpp's LLM_ARCH name). */
   architecture: string;
-  /** `tokenizer.ggml.pre` of this family's released tokenizer, used when tokenizer.json's regex is unknown. */
+  /** `tokenizer.ggml.pre` of the family's released tokenizer; used when tokenizer.json's regex is unknown. */
   tokenizerPre: string;
   /** The GGUF tensors made from the checkpoint's; throws naming any HF tensor it cannot place. */
   tensors(src: TensorSource, config: TextConfig): TensorPlan[];

@@ -30,7 +30,7 @@ const ALWAYS_F32 = /\.(ffn_gate_inp|ffn_gate_inp_shexp|ssm_conv1d)\.weight$/;
 
 /** The ggml type for the GGUF tensor `name` of PyTorch `shape` under `quant`. */
 export function tensorType(quant: Quant, shape: number[], name: string): SupportedType {
-  if (shape.length <= 1 || ALWAYS_F32.test(name) || (process.env.RIO_KEEP_F32 && new RegExp(process.env.RIO_KEEP_F32).test(name))) return GgmlType.F32;
+  if (shape.length <= 1 || ALWAYS_F32.test(name)) return GgmlType.F32;
   const target = TARGET[quant];
   // block types need whole 32-value blocks per row; llama.cpp's converter falls back to F16 otherwise
   if ((target === GgmlType.Q8_0 || target === GgmlType.Q4_0) && shape[shape.length - 1] % 32 !== 0)

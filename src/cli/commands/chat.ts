@@ -72,7 +72,11 @@ export function register(program: Command): void {
             { ...requestFromFlags(flags), messages: history, signal: answering.signal },
             { hideReasoning: flags.hideReasoning },
           );
-          history.push({ role: "assistant", content: answer.content.trim(), reasoning_content: answer.reasoning.trim() });
+          history.push({
+            role: "assistant",
+            content: answer.content.trim(),
+            reasoning_content: answer.reasoning.trim(),
+          });
         } finally {
           answering = undefined;
         }

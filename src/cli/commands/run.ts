@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .argument("[prompt...]", "the user message (default: read stdin)")
     .option("--system <text>", "a system prompt")
     .option("--hide-reasoning", "do not print the reasoning")
-    .option("--json", "print one JSON object per decoding step, then {\"summary\": {...}}");
+    .option("--json", 'print one JSON object per decoding step, then {"summary": {...}}');
   addModelOptions(command, { ctx: 4096 });
   addGenerationOptions(command, {});
   command.action(async (words: string[], flags: RunFlags) => {
@@ -34,8 +34,15 @@ export function register(program: Command): void {
     if (prompt.trim() === "") throw new Error("rio run: give a prompt as an argument or on stdin");
     const session = openSession(flags, { maxSequences: 1, quiet: flags.json });
     try {
-      const messages = [...(flags.system ? [{ role: "system" as const, content: flags.system }] : []), { role: "user" as const, content: prompt }];
-      await streamAnswer(session, { ...requestFromFlags(flags), messages }, { hideReasoning: flags.hideReasoning, json: flags.json });
+      const messages = [
+        ...(flags.system ? [{ role: "system" as const, content: flags.system }] : []),
+        { role: "user" as const, content: prompt },
+      ];
+      await streamAnswer(
+        session,
+        { ...requestFromFlags(flags), messages },
+        { hideReasoning: flags.hideReasoning, json: flags.json },
+      );
     } finally {
       session.close();
     }

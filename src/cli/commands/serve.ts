@@ -28,18 +28,38 @@ function modelName(flags: ServeFlags): string {
 export function register(program: Command): void {
   const command = program
     .command("serve")
-    .description("serve the model over an OpenAI-compatible HTTP API (chat, completions, models, health, metrics)")
+    .description(
+      "serve the model over an OpenAI-compatible HTTP API (chat, completions, models, health, metrics)",
+    )
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "TCP port (0 = any free port)", integerParser(0), 8000)
     .option("--api-key <key>", "require Authorization: Bearer <key> on /v1 routes (default: env RIO_API_KEY)")
     .option("--max-sequences <n>", "requests decoded together (continuous batching)", integerParser(1), 8)
-    .option("--max-queue <n>", "requests waiting for a sequence before the server answers 429", integerParser(0), 64)
-    .option("--served-model-name <name>", "the model name clients send (default: the model's folder or file name)")
-    .option("--reasoning-default <method>", "reasoning of requests that do not say: swir or cot", oneOf(["swir", "cot"] as const), "swir")
-    .option("--shutdown-grace <ms>", "on SIGINT/SIGTERM, how long running requests may finish before they are cancelled", integerParser(0), 10_000);
+    .option(
+      "--max-queue <n>",
+      "requests waiting for a sequence before the server answers 429",
+      integerParser(0),
+      64,
+    )
+    .option(
+      "--served-model-name <name>",
+      "the model name clients send (default: the model's folder or file name)",
+    )
+    .option(
+      "--reasoning-default <method>",
+      "reasoning of requests that do not say: swir or cot",
+      oneOf(["swir", "cot"] as const),
+      "swir",
+    )
+    .option(
+      "--shutdown-grace <ms>",
+      "on SIGINT/SIGTERM, how long running requests may finish before they are cancelled",
+      integerParser(0),
+      10_000,
+    );
   addModelOptions(command, { ctx: 16384 });
   command.action(async (flags: ServeFlags) => {
-    const session = openSession(flags, { maxSequences: flags.maxSequences });
+    const session = openSession(flags, { maxSequences: flags.maxSequences, maxQueue: flags.maxQueue });
     const server = await startServer({
       model: session.model,
       scheduler: session.scheduler,
@@ -52,7 +72,9 @@ export function register(program: Command): void {
     });
     process.stderr.write(`rio serve: ${modelName(flags)} on ${server.url}/v1\n`);
     const shutdown = async (signal: string) => {
-      process.stderr.write(`rio serve: ${signal}, finishing running requests (up to ${flags.shutdownGrace} ms)\n`);
+      process.stderr.write(
+        `rio serve: ${signal}, finishing running requests (up to ${flags.shutdownGrace} ms)\n`,
+      );
       await server.close(flags.shutdownGrace);
       session.close();
       process.exit(0);

@@ -10,7 +10,10 @@ const textPart = z.looseObject({ type: z.literal("text"), text: z.string() });
 const toolCall = z.looseObject({
   id: z.string().optional(),
   type: z.literal("function").optional(),
-  function: z.looseObject({ name: z.string().min(1), arguments: z.union([z.string(), z.record(z.string(), z.unknown())]) }),
+  function: z.looseObject({
+    name: z.string().min(1),
+    arguments: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  }),
 });
 
 const message = z.looseObject({
@@ -24,7 +27,11 @@ const message = z.looseObject({
 
 const tool = z.looseObject({
   type: z.literal("function"),
-  function: z.looseObject({ name: z.string().min(1), description: z.string().optional(), parameters: z.record(z.string(), z.unknown()).optional() }),
+  function: z.looseObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 const toolChoice = z.union([

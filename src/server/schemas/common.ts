@@ -30,9 +30,16 @@ export const commonFields = {
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   repetition_penalty: z.number().gt(0).nullish(),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).nullish(),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .nullish(),
   n: z.number().int().min(1).max(MAX_CHOICES).nullish(),
-  stop: z.union([z.string().max(256), z.array(z.string().max(256)).max(MAX_STOP_STRINGS)]).nullish(),
+  stop: z
+    .union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(MAX_STOP_STRINGS)])
+    .nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   reasoning: reasoningSchema.optional(),

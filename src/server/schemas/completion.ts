@@ -10,7 +10,12 @@ const tokenIds = z.array(z.number().int().min(0)).min(1);
 /** The completion request schema. */
 export const completionRequestSchema = z.looseObject({
   ...commonFields,
-  prompt: z.union([z.string(), z.array(z.string()).min(1).max(MAX_PROMPTS), tokenIds, z.array(tokenIds).min(1).max(MAX_PROMPTS)]),
+  prompt: z.union([
+    z.string(),
+    z.array(z.string()).min(1).max(MAX_PROMPTS),
+    tokenIds,
+    z.array(tokenIds).min(1).max(MAX_PROMPTS),
+  ]),
   logprobs: z.number().int().min(0).max(20).nullish(),
   echo: z.literal(false).nullish(),
   suffix: z.null().optional(),

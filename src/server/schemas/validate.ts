@@ -9,10 +9,22 @@ import { ApiError } from "../errors.js";
  */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
   if (body === null || typeof body !== "object" || Array.isArray(body))
-    throw new ApiError(400, "the request body must be a JSON object", "invalid_request_error", null, "invalid_body");
+    throw new ApiError(
+      400,
+      "the request body must be a JSON object",
+      "invalid_request_error",
+      null,
+      "invalid_body",
+    );
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const param = issue.path.map(String).join(".") || null;
-  throw new ApiError(400, `${param ?? "body"}: ${issue.message}`, "invalid_request_error", param, "invalid_value");
+  throw new ApiError(
+    400,
+    `${param ?? "body"}: ${issue.message}`,
+    "invalid_request_error",
+    param,
+    "invalid_value",
+  );
 }

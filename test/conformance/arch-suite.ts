@@ -1,0 +1,77 @@
+/**
+ * @module The conformance tests every architecture runs, registered by one call per test file:
+ * make-tiny -> rio convert (F32, Q8_0, Q4_0) -> llama.cpp through Rio's engine, against the float64
+ * reference read from the Hugging Face checkpoint. The F32 bounds are the issue's acceptance numbers.
+ */
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import type { ModelType } from "../../src/checkpoint/index.js";
+import { loadModel } from "../../src/engine/index.js";
+import { batchVsSingle, reuseAfterRelease, tokenizerMismatches, tokenVsEmbedding } from "./checks.js";
+import {
+  exactEngine,
+  makeFixture,
+  type PrecisionReport,
+  precisionReports,
+  type TinyFixture,
+} from "./harness.js";
+
+/** How far Q8_0 may drift from F32 on this architecture's tiny random-weight model. */
+export interface Q8Bounds {
+  /** Max mean KL(F32 || Q8_0) in nats. */
+  klMax: number;
+  /** Min fraction of positions whose top token agrees. */
+  top1Min: number;
+}
+
+// batch 32 splits the ~80-token prompt into several llama_decode calls
+const BATCH = 32;
+
+/** Registers the conformance tests of `arch` in the calling test file. */
+export function conformanceSuite(arch: ModelType, q8: Q8Bounds): void {
+  let fixture: TinyFixture;
+  let reports: PrecisionReport[];
+  before(async () => {
+    fixture = makeFixture(arch, ["f32", "q8_0", "q4_0"]);
+    reports = await precisionReports(fixture, BATCH);
+  });
+  after(() => fixture?.cleanup());
+
+  const report = (precision: string) => {
+    const found = reports.find((r) => r.precision === precision);
+    assert.ok(found, `no ${precision} report`);
+    return found;
+  };
+
+  test(`${arch}: engine F32 matches the float64 reference over >= 64 positions`, () => {
+    const r = report("f32_vs_reference");
+    assert.ok(r.positions >= 64, `only ${r.positions} positions`);
+    assert.ok(r.max_abs_logprob_diff <= 1e-3, `max |Δ log p| = ${r.max_abs_logprob_diff}`);
+    assert.equal(r.top1_agreement, 1);
+  });
+
+  test(`${arch}: Q8_0 stays close to F32`, () => {
+    const r = report("q8_0_vs_f32");
+    assert.ok(r.kl_mean <= q8.klMax, `mean KL = ${r.kl_mean}`);
+    assert.ok(r.top1_agreement >= q8.top1Min, `top-1 agreement = ${r.top1_agreement}`);
+  });
+
+  test(`${arch}: Q4_0 is reported and degrades more than Q8_0`, () => {
+    assert.ok(report("q4_0_vs_f32").kl_mean > report("q8_0_vs_f32").kl_mean);
+  });
+
+  test(`${arch}: token ids = embedding rows; a batch = its sequences alone; a released slot starts clean`, async () => {
+    const model = loadModel(fixture.gguf.f32 as string);
+    const engine = exactEngine(model, 4, BATCH);
+    try {
+      assert.equal(await tokenVsEmbedding(model, engine), 0);
+      const batchDiff = await batchVsSingle(model, engine);
+      assert.ok(batchDiff <= 1e-4, `batch vs single max |Δ logit| = ${batchDiff}`);
+      assert.equal(await reuseAfterRelease(model, engine, BATCH), 0);
+      assert.deepEqual(tokenizerMismatches(model), []);
+    } finally {
+      engine.close();
+      model.free();
+    }
+  });
+}
