@@ -12,8 +12,8 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.le
 
 export async function main(args: string[]): Promise<void> {
   const json = args.includes("--json");
-  const quant = (args[args.indexOf("--quant") + 1] ?? "q8_0") as "q8_0" | "q4_0";
-  const model = loadModel(benchModel("qwen3", "qwen3-0.6b").gguf(args.includes("--quant") ? quant : "q8_0"));
+  const quant = args.includes("--quant") ? (args[args.indexOf("--quant") + 1] as "q8_0" | "q4_0") : "q8_0";
+  const model = loadModel(benchModel("qwen3", "qwen3-0.6b").gguf(quant));
   const scheduler = new Scheduler(createEngine(model, { ctx: 2048 }));
   model.embeddings.meanRow(); // computed once per model, outside the timed steps
   const request = (reasoning: GenerateRequest["reasoning"]): GenerateRequest => ({

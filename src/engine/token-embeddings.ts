@@ -25,6 +25,12 @@ const EMBEDDING_TYPES: readonly number[] = [
   GgmlType.Q4_0,
 ];
 
+/**
+ * Rows kept dequantised (about 4 KiB each at hidden 1024): SwiReasoning mixtures reuse the head of the
+ * distribution step after step, and a cached row costs a copy instead of a pread and a dequantisation.
+ */
+const CACHED_ROWS = 8192;
+
 /** Row access to `token_embd.weight` of one GGUF file. */
 export class TokenEmbeddings {
   readonly hiddenSize: number;
@@ -36,6 +42,8 @@ export class TokenEmbeddings {
   private readonly rowValues: Float32Array;
   private fd: number | undefined;
   private mean: Float32Array | undefined;
+  /** Insertion-ordered, so the first key is the least recently used. */
+  private readonly cache = new Map<number, Float32Array>();
 
   constructor(gguf: GgufFile) {
     const tensor = gguf.tensors.find((t) => t.name === TOKEN_EMBEDDING);
@@ -56,6 +64,21 @@ export class TokenEmbeddings {
 
   /** E[id] as float32 (into `out` when given). */
   row(id: number, out: Float32Array = new Float32Array(this.hiddenSize)): Float32Array {
+    const cached = this.cache.get(id);
+    if (cached) {
+      this.cache.delete(id);
+      this.cache.set(id, cached);
+      out.set(cached);
+      return out;
+    }
+    this.read(id, out);
+    if (this.cache.size >= CACHED_ROWS) this.cache.delete(this.cache.keys().next().value as number);
+    this.cache.set(id, out.slice());
+    return out;
+  }
+
+  /** Reads and dequantises row `id` from the file. */
+  private read(id: number, out: Float32Array): Float32Array {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocabSize)
       throw new EngineError(`token id ${id} is outside the embedding table [0, ${this.vocabSize})`);
     if (this.fd === undefined) throw new EngineError("the embedding table has been closed");
@@ -63,12 +86,6 @@ export class TokenEmbeddings {
     if (n !== this.rowBytes)
       throw new EngineError(`short read of embedding row ${id}: ${n} of ${this.rowBytes} bytes`);
     return dequantiseRow(this.type, this.scratch, 0, this.hiddenSize, out);
-  }
-
-  /** acc += weight * E[id] — the accumulate step of a soft (mixture) embedding. */
-  addScaledRow(id: number, weight: number, acc: Float32Array): void {
-    const row = this.row(id, this.rowValues);
-    for (let i = 0; i < row.length; i++) acc[i] += weight * row[i];
   }
 
   /**
@@ -79,7 +96,7 @@ export class TokenEmbeddings {
     if (this.mean) return this.mean;
     const sum = new Float64Array(this.hiddenSize);
     for (let id = 0; id < this.vocabSize; id++) {
-      const row = this.row(id, this.rowValues);
+      const row = this.read(id, this.rowValues);
       for (let i = 0; i < row.length; i++) sum[i] += row[i];
     }
     this.mean = Float32Array.from(sum, (x) => x / this.vocabSize);
@@ -87,6 +104,7 @@ export class TokenEmbeddings {
   }
 
   close(): void {
+    this.cache.clear();
     if (this.fd !== undefined) fs.closeSync(this.fd);
     this.fd = undefined;
   }

@@ -92,4 +92,6 @@ test("embedding rows reject ids outside the table", () => {
   assert.throws(() => model.embeddings.row(-1), /outside the embedding table/);
   assert.throws(() => model.embeddings.row(model.embeddings.vocabSize), /outside the embedding table/);
   assert.equal(model.embeddings.meanRow().length, model.embeddings.hiddenSize);
+  // a second read comes from the row cache and must equal the first
+  assert.deepEqual(model.embeddings.row(4242), model.embeddings.row(4242));
 });

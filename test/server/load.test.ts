@@ -1,6 +1,6 @@
 // Load over loopback (bounded: 64 short streams per run): concurrent swir and cot streams are all
-// well-formed, a third of the clients disconnecting mid-stream leaves no sequence behind, and 8 concurrent
-// streams decode at least 3x the tokens/s of one (continuous batching).
+// well-formed, and a third of the clients disconnecting mid-stream leaves no sequence behind. Throughput
+// (8 streams vs 1) is a benchmark, not a test: `npm run bench -- serve --levels 1,8`.
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -66,23 +66,4 @@ test("a third of the clients disconnect mid-stream: the rest complete, no sequen
   await expectIdle();
   assert.ok((await t.metric("rio_latent_steps_total")) >= latentBefore);
   assert.equal((await fetch(`${t.server.url}/health`)).status, 200);
-});
-
-test("8 concurrent streams reach at least 3x the tokens/s of one stream", async (ctx) => {
-  await runLoad(1, 1, (i) => request(i, 4)); // warm-up
-  // Two alternating rounds, best of each: other processes on a small CI machine make single runs noisy.
-  const one: number[] = [];
-  const eight: number[] = [];
-  for (let round = 0; round < 2; round++) {
-    one.push((await runLoad(2, 1, (i) => request(i, 16))).summary.tokensPerSecond);
-    const batched = await runLoad(16, 8, (i) => request(i, 16));
-    assert.equal(batched.summary.completed, 16);
-    eight.push(batched.summary.tokensPerSecond);
-  }
-  const ratio = Math.max(...eight) / Math.max(...one);
-  ctx.diagnostic(
-    `1 stream ${one.map((v) => v.toFixed(1))} tok/s, 8 streams ${eight.map((v) => v.toFixed(1))} tok/s, ratio ${ratio.toFixed(2)}`,
-  );
-  assert.ok(ratio >= 3, `ratio ${ratio.toFixed(2)}`);
-  await expectIdle();
 });
