@@ -2,6 +2,7 @@
  * @module The benchmark models: a random Qwen3-0.6B-shaped checkpoint made by make-tiny, converted to
  * Q8_0 and Q4_0, kept in the cache ($RIO_CACHE_DIR/bench, else ~/.cache/rio/bench) between runs.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { convertToGguf, type ModelType, makeTinyModel, type Quant } from "../src/checkpoint/index.js";
@@ -14,18 +15,18 @@ export interface BenchModel {
 }
 
 /** Makes (once) the checkpoint of `arch` with `shape` and its GGUF conversions; logs progress to stderr. */
-export function benchModel(
-  arch: ModelType = "qwen3",
-  shape: "qwen3-0.6b" | undefined = "qwen3-0.6b",
-  overrides: Record<string, number> = {},
-): BenchModel {
-  const name = [arch, shape ?? "tiny", ...Object.entries(overrides).map(([k, v]) => `${k}${v}`)].join("-");
+export function benchModel(arch: ModelType, shape: "qwen3-0.6b" | null, overrides: Record<string, number> = {}): BenchModel {
+  // overrides are named by a short hash: the folder name must stay within file-name limits
+  const variant = Object.keys(overrides).length
+    ? createHash("sha256").update(JSON.stringify(overrides)).digest("hex").slice(0, 8)
+    : "";
+  const name = [arch, shape ?? "small", variant].filter(Boolean).join("-");
   const root = path.join(cacheRoot(), "bench");
   const dir = path.join(root, name);
   if (!fs.existsSync(path.join(dir, "config.json"))) {
     process.stderr.write(`bench: writing ${name} checkpoint (once)...\n`);
     fs.rmSync(`${dir}.tmp`, { recursive: true, force: true });
-    makeTinyModel({ arch, out: `${dir}.tmp`, seed: 1, shape, overrides });
+    makeTinyModel({ arch, out: `${dir}.tmp`, seed: 1, shape: shape ?? undefined, overrides });
     fs.renameSync(`${dir}.tmp`, dir);
   }
   return {

@@ -1,10 +1,13 @@
 /**
- * @module `npm run bench -- decode [--json] [--rounds N]`: Rio vs node-llama-cpp vs a bare llama_decode
- * loop on a random Qwen3-0.6B-shaped model at Q8_0 and Q4_0, alternating engines in one script run.
- * Decode tokens/s after contexts of 16, 512 and 2048 tokens, prefill tokens/s, peak RSS; then the ratios.
+ * @module `npm run bench -- decode [--json] [--rounds N] [--arch ARCH]`: Rio vs node-llama-cpp vs a bare
+ * llama_decode loop at Q8_0 and Q4_0, alternating engines in one script run. Decode tokens/s after
+ * contexts of 16, 512 and 2048 tokens, prefill tokens/s (the 2048 row is a 2048-token prompt), peak RSS;
+ * then the ratios. qwen3 uses a random Qwen3-0.6B-shaped model; the other architectures a small random
+ * model of the same width (hybrid: 3 linear + 1 full attention layer per 4; MoE: 8 experts, 2 active).
  */
 import { execFileSync } from "node:child_process";
-import { benchModel } from "./bench-models.js";
+import { MODEL_TYPES, type ModelType } from "../src/checkpoint/index.js";
+import { type BenchModel, benchModel } from "./bench-models.js";
 
 interface Row {
   engine: string;
@@ -18,11 +21,33 @@ interface Row {
 const ENGINES = ["rio", "node-llama-cpp", "bare"] as const;
 const CONTEXTS = [16, 512, 2048];
 
+/** Small shapes for the architectures that have no real-shape preset. */
+const SMALL = {
+  hidden_size: 1024,
+  num_hidden_layers: 8,
+  num_attention_heads: 8,
+  num_key_value_heads: 2,
+  head_dim: 128,
+  intermediate_size: 3072,
+  moe_intermediate_size: 768,
+  shared_expert_intermediate_size: 768,
+  linear_num_key_heads: 8,
+  linear_num_value_heads: 16,
+  linear_key_head_dim: 64,
+  linear_value_head_dim: 64,
+};
+
+function modelFor(arch: ModelType): BenchModel {
+  if (!MODEL_TYPES.includes(arch)) throw new Error(`bench decode: --arch must be one of ${MODEL_TYPES.join(", ")}`);
+  return arch === "qwen3" ? benchModel("qwen3", "qwen3-0.6b") : benchModel(arch, null, SMALL);
+}
+
 export async function main(args: string[]): Promise<void> {
   const json = args.includes("--json");
   const rounds = Number(args[args.indexOf("--rounds") + 1]) || 2;
   const decodeTokens = 64;
-  const model = benchModel("qwen3", "qwen3-0.6b");
+  const arch = (args.includes("--arch") ? args[args.indexOf("--arch") + 1] : "qwen3") as ModelType;
+  const model = modelFor(arch);
   const rows: Row[] = [];
   for (const quant of ["q4_0", "q8_0"] as const) {
     const gguf = model.gguf(quant);
@@ -66,6 +91,7 @@ export async function main(args: string[]): Promise<void> {
   const get = (engine: string, quant: string, ctx: number) => best.get(`${engine}/${quant}/${ctx}`) as Row;
   const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
   const summary = {
+    arch,
     ratio_decode_q4: ratio(get("rio", "q4_0", 512).decode_tps, get("node-llama-cpp", "q4_0", 512).decode_tps),
     ratio_decode_q8: ratio(get("rio", "q8_0", 512).decode_tps, get("node-llama-cpp", "q8_0", 512).decode_tps),
     ratio_prefill_q4: ratio(
@@ -77,6 +103,7 @@ export async function main(args: string[]): Promise<void> {
   };
   for (const row of best.values()) {
     const rounded = {
+      arch,
       ...row,
       decode_tps: Number(row.decode_tps.toFixed(2)),
       prefill_tps: Number(row.prefill_tps.toFixed(1)),

@@ -51,9 +51,23 @@ export function mixtureToVector(
     } else {
       embeddingRow(id, row);
     }
-    for (let j = 0; j < hidden; j++) acc[j] += weight * source[j];
+    addScaled(acc, weight, source);
   }
   return Float32Array.from(acc);
+}
+
+/** acc += weight * row, unrolled by four: a latent step runs it for up to soft_max_terms rows. */
+function addScaled(acc: Float64Array, weight: number, row: Float32Array): void {
+  const n = acc.length;
+  const end = n - (n % 4);
+  let j = 0;
+  for (; j < end; j += 4) {
+    acc[j] += weight * row[j];
+    acc[j + 1] += weight * row[j + 1];
+    acc[j + 2] += weight * row[j + 2];
+    acc[j + 3] += weight * row[j + 3];
+  }
+  for (; j < n; j++) acc[j] += weight * row[j];
 }
 
 /**
