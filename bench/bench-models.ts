@@ -15,7 +15,11 @@ export interface BenchModel {
 }
 
 /** Makes (once) the checkpoint of `arch` with `shape` and its GGUF conversions; logs progress to stderr. */
-export function benchModel(arch: ModelType, shape: "qwen3-0.6b" | null, overrides: Record<string, number> = {}): BenchModel {
+export function benchModel(
+  arch: ModelType,
+  shape: "qwen3-0.6b" | null,
+  overrides: Record<string, number> = {},
+): BenchModel {
   // overrides are named by a short hash: the folder name must stay within file-name limits
   const variant = Object.keys(overrides).length
     ? createHash("sha256").update(JSON.stringify(overrides)).digest("hex").slice(0, 8)

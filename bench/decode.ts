@@ -38,7 +38,8 @@ const SMALL = {
 };
 
 function modelFor(arch: ModelType): BenchModel {
-  if (!MODEL_TYPES.includes(arch)) throw new Error(`bench decode: --arch must be one of ${MODEL_TYPES.join(", ")}`);
+  if (!MODEL_TYPES.includes(arch))
+    throw new Error(`bench decode: --arch must be one of ${MODEL_TYPES.join(", ")}`);
   return arch === "qwen3" ? benchModel("qwen3", "qwen3-0.6b") : benchModel(arch, null, SMALL);
 }
 

@@ -32,24 +32,35 @@ interface Pending {
 export class SequenceLease {
   /** @internal */ pending: Pending | undefined;
   /** @internal */ released = false;
+  private logits: Float32Array | undefined;
 
   constructor(
     private readonly scheduler: Scheduler,
     /** @internal */ readonly seq: Sequence,
   ) {}
 
+  /** @internal Copies a logits row out of llama.cpp's buffer into the lease's own (reused: no garbage per step). */
+  keep(row: Float32Array): Float32Array {
+    if (this.logits?.length !== row.length) this.logits = new Float32Array(row.length);
+    this.logits.set(row);
+    return this.logits;
+  }
+
   /** Positions in this sequence's cache. */
   get length(): number {
     return this.seq.length;
   }
 
-  /** Feeds prompt tokens (in chunks, over as many steps as needed); resolves with the last position's logits (a copy). */
+  /**
+   * Feeds prompt tokens (in chunks, over as many steps as needed); resolves with the last position's
+   * logits, copied into this lease's own buffer: valid until its next prefill or decode.
+   */
   prefill(tokens: ArrayLike<number>): Promise<Float32Array> {
     if (tokens.length === 0) return Promise.reject(new EngineError("prefill needs at least one token"));
     return this.submit({ tokens, offset: 0 });
   }
 
-  /** Feeds one decoding input vector; resolves with the next logits row (a copy). */
+  /** Feeds one decoding input vector; resolves with the next logits row (same buffer rule as prefill). */
   decode(embedding: Float32Array): Promise<Float32Array> {
     return this.submit({ embedding, offset: 0 });
   }
@@ -246,7 +257,7 @@ export class Scheduler {
         return;
       }
       lease.pending = undefined;
-      pending.resolve(outputs[i][0].slice());
+      pending.resolve(lease.keep(outputs[i][0]));
     });
   }
 
