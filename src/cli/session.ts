@@ -45,7 +45,8 @@ export function openSession(
   opts: { maxSequences: number; maxQueue?: number; quiet?: boolean },
 ): Session {
   const isDemo = flags.model === undefined;
-  if (isDemo && !opts.quiet) process.stderr.write(`${DEMO_NOTICE}\n`);
+  // said even with --json: stderr keeps stdout machine-readable
+  if (isDemo) process.stderr.write(`${DEMO_NOTICE}\n`);
   const source = flags.model ?? ensureDefaultModel();
   const progress = tensorProgress("converting to GGUF (first load only)");
   let model: RioModel;
