@@ -64,8 +64,8 @@ function bf16FromF32Bits(bits: number): number {
 
 let f16Table: Float32Array | undefined;
 
-/** Lazily built 65536-entry table: half -> float32 is then one lookup per element. */
-function halfTable(): Float32Array {
+/** Lazily built 65536-entry table: half -> float32 is then one lookup per element (also for dequantisers). */
+export function halfTable(): Float32Array {
   if (!f16Table) {
     f16Table = new Float32Array(65536);
     for (let h = 0; h < 65536; h++) f16Table[h] = f16BitsToF32(h);

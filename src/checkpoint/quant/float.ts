@@ -2,8 +2,7 @@
  * @module Plain float tensor encodings: F32 (little-endian copy), F16 and BF16 (round to nearest even,
  * via the checkpoint layer's float-convert).
  */
-import { f32ToBf16, f32ToF16 } from "../float-convert.js";
-import { F16_TABLE } from "./f16-table.js";
+import { f32ToBf16, f32ToF16, halfTable } from "../float-convert.js";
 
 /** Little-endian bytes of f32 values (a copy; every supported platform is little-endian). */
 export function encodeF32(x: Float32Array): Uint8Array {
@@ -42,7 +41,8 @@ export function decodeF16(
   first = 0,
   out: Float32Array = new Float32Array(count),
 ): Float32Array {
-  for (let i = 0, o = first * 2; i < count; i++, o += 2) out[i] = F16_TABLE[bytes[o] | (bytes[o + 1] << 8)];
+  const table = halfTable();
+  for (let i = 0, o = first * 2; i < count; i++, o += 2) out[i] = table[bytes[o] | (bytes[o + 1] << 8)];
   return out;
 }
 

@@ -4,8 +4,7 @@
  * Byte j holds value j in its low nibble and value j+16 in its high nibble. Bit-for-bit with ggml's
  * quantize_row_q4_0_ref / dequantize_row_q4_0 (f32 rounding via Math.fround where C rounds).
  */
-import { f32ToF16Bits } from "../float-convert.js";
-import { F16_TABLE } from "./f16-table.js";
+import { f32ToF16Bits, halfTable } from "../float-convert.js";
 
 export const Q4_0_BLOCK = 32;
 export const Q4_0_BYTES = 18;
@@ -47,9 +46,10 @@ export function dequantiseQ4_0(
   firstBlock = 0,
   out: Float32Array = new Float32Array(count),
 ): Float32Array {
+  const table = halfTable();
   for (let block = 0; block < count / Q4_0_BLOCK; block++) {
     const o = (firstBlock + block) * Q4_0_BYTES;
-    const d = F16_TABLE[bytes[o] | (bytes[o + 1] << 8)];
+    const d = table[bytes[o] | (bytes[o + 1] << 8)];
     const base = block * Q4_0_BLOCK;
     for (let j = 0; j < Q4_0_BLOCK / 2; j++) {
       const byte = bytes[o + 2 + j];

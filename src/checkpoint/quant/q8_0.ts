@@ -4,8 +4,7 @@
  * operation is rounded to f32 exactly where C does it (Math.fround), and rounding is roundf's
  * half-away-from-zero.
  */
-import { f32ToF16Bits } from "../float-convert.js";
-import { F16_TABLE } from "./f16-table.js";
+import { f32ToF16Bits, halfTable } from "../float-convert.js";
 
 export const Q8_0_BLOCK = 32;
 export const Q8_0_BYTES = 34;
@@ -41,10 +40,11 @@ export function dequantiseQ8_0(
   firstBlock = 0,
   out: Float32Array = new Float32Array(count),
 ): Float32Array {
+  const table = halfTable();
   const q = new Int8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let block = 0; block < count / Q8_0_BLOCK; block++) {
     const o = (firstBlock + block) * Q8_0_BYTES;
-    const d = F16_TABLE[bytes[o] | (bytes[o + 1] << 8)];
+    const d = table[bytes[o] | (bytes[o + 1] << 8)];
     const base = block * Q8_0_BLOCK;
     for (let j = 0; j < Q8_0_BLOCK; j++) out[base + j] = q[o + 2 + j] * d;
   }
