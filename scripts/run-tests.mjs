@@ -1,4 +1,4 @@
-// Builds the TypeScript once, then runs every compiled *.test.js file with node's test runner
+// Builds the TypeScript and the WebAssembly kernels once, then runs every compiled *.test.js file with node's test runner
 // (node 20 would treat every .js under a folder argument as a test file, fixtures included).
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
@@ -15,7 +15,7 @@ const testFiles = (dir) =>
     return entry.name.endsWith(".test.js") ? [path] : [];
   });
 
-run("npx", ["tsc", "-p", "tsconfig.json"]);
+run("npm", ["run", "-s", "build"]);
 const only = process.argv.slice(2);
 run(process.execPath, [
   "--test",

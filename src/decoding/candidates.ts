@@ -7,6 +7,7 @@
  */
 
 import { expNonPositive } from "./fast-exp.js";
+import { loadRow } from "./logits-kernels.js";
 import type { SamplingParams } from "./sampling-params.js";
 import { sortByValueDesc, topKIndices } from "./top-k.js";
 import { topMass } from "./top-mass.js";
@@ -44,8 +45,8 @@ export function filterCandidates(logits: Float32Array, params: FilterParams): Ca
     probs = head.probs;
   } else if (params.min_p > 0) {
     // min-p alone keeps logits within log(min_p) / invT of the max; collect with a margin, trim exactly below.
-    const threshold = logits[argmax(logits)] + (Math.log(params.min_p) - 1e-6) / invT;
-    ids = sortByValueDesc(logits, idsAtLeast(logits, threshold));
+    const row = loadRow(logits);
+    ids = sortByValueDesc(logits, row.collectAtLeast(row.max() + (Math.log(params.min_p) - 1e-6) / invT));
     probs = softmaxAt(logits, ids, invT);
   } else {
     return fullSoftmax(logits, invT);
@@ -83,9 +84,8 @@ export function pickCandidate(c: Candidates, u: number): number {
  * argmax(new Float32Array([1, 5, 5])); // 1
  */
 export function argmax(logits: Float32Array): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i] > logits[best]) best = i;
-  return best;
+  const best = topKIndices(logits, 1);
+  return best.length > 0 ? best[0] : 0; // every entry -Infinity: any id is as good
 }
 
 // Softmax restricted to `ids` (sorted descending, so ids[0] holds the max).
@@ -94,12 +94,6 @@ function softmaxAt(logits: Float32Array, ids: Int32Array, invT: number): Float64
   const max = logits[ids[0]];
   for (let i = 0; i < ids.length; i++) probs[i] = expNonPositive((logits[ids[i]] - max) * invT);
   return normalise(probs);
-}
-
-function idsAtLeast(logits: Float32Array, threshold: number): Int32Array {
-  const out: number[] = [];
-  for (let i = 0; i < logits.length; i++) if (logits[i] >= threshold) out.push(i);
-  return Int32Array.from(out);
 }
 
 // Smallest prefix whose cumulative probability reaches topP (probs sum to 1, sorted descending).

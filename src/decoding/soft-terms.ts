@@ -23,9 +23,11 @@ const NEGLIGIBLE_TAIL = 1e-9;
  * const terms = softTerms(topMass(logits, { mass: 1 - 1e-3, maxCount: 1024 }));
  */
 export function softTerms(head: TopMass): MixtureTerm[] {
-  const terms: MixtureTerm[] = [];
-  for (let i = 0; i < head.ids.length; i++) terms.push({ id: head.ids[i], weight: head.probs[i] });
   const tail = 1 - head.mass;
+  // With no tail worth a term the head is the whole distribution: renormalise away the rounding of Z.
+  const scale = tail > NEGLIGIBLE_TAIL ? 1 : 1 / head.mass;
+  const terms: MixtureTerm[] = [];
+  for (let i = 0; i < head.ids.length; i++) terms.push({ id: head.ids[i], weight: head.probs[i] * scale });
   if (tail > NEGLIGIBLE_TAIL) terms.push({ id: MEAN_ROW_ID, weight: tail });
   return terms;
 }

@@ -1,15 +1,16 @@
 /**
  * @module
- * Full-vocabulary softmax statistics in three linear passes, without sorting the vocabulary:
- * the entropy, and the smallest set of most likely tokens holding a target share of the mass.
+ * Full-vocabulary softmax statistics in three linear passes (SIMD kernels), without sorting the
+ * vocabulary: the entropy, and the smallest set of most likely tokens holding a target share of the mass.
  * Pass 1 finds the max; pass 2 sums exp (the partition Z), the entropy moment and a histogram of mass
  * by log-probability bin; the histogram tells which logit threshold is enough to reach the target, and
  * pass 3 collects only the tokens above it, which are then sorted (they are few unless the
- * distribution is nearly flat, when the count cap applies through a partial selection instead).
+ * distribution is nearly flat, when the count cap applies through a top-k selection instead).
  */
 
 import { expNonPositive } from "./fast-exp.js";
-import { sortByValueDesc, topKIndices } from "./top-k.js";
+import { BIN_COUNT, BINS_PER_NAT, loadRow } from "./logits-kernels.js";
+import { sortByValueDesc } from "./top-k.js";
 
 /** The head of a softmax distribution. */
 export interface TopMass {
@@ -33,10 +34,6 @@ export interface TopMassOptions {
   maxCount: number;
 }
 
-const BIN_WIDTH = 0.25; // nats of log-probability per histogram bin
-const BINS_PER_NAT = 1 / BIN_WIDTH;
-const BIN_COUNT = 160; // 40 nats; everything less likely than e^-40 of the top shares the last bin
-
 /**
  * Entropy and head of softmax(logits * invTemperature) in O(V).
  *
@@ -45,25 +42,10 @@ const BIN_COUNT = 160; // 40 nats; everything less likely than e^-40 of the top 
  */
 export function topMass(logits: Float32Array, options: TopMassOptions): TopMass {
   const invT = options.invTemperature ?? 1;
-  const n = logits.length;
-  let max = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) if (logits[i] > max) max = logits[i];
+  const row = loadRow(logits);
+  const max = row.max();
   if (max === Number.NEGATIVE_INFINITY) throw new Error("topMass: every logit is -Infinity");
-
-  const binMass = new Float64Array(BIN_COUNT);
-  const binCount = new Int32Array(BIN_COUNT);
-  let z = 0;
-  let moment = 0; // sum of e^y * y, for the entropy
-  for (let i = 0; i < n; i++) {
-    const y = (logits[i] - max) * invT;
-    if (y === Number.NEGATIVE_INFINITY) continue;
-    const e = expNonPositive(y);
-    z += e;
-    moment += e * y;
-    const b = Math.min(BIN_COUNT - 1, Math.floor(-y * BINS_PER_NAT));
-    binMass[b] += e;
-    binCount[b]++;
-  }
+  const { z, moment, binMass, binCount } = row.softmaxStats(max, invT, true);
   const entropy = Math.log(z) - moment / z;
 
   // Smallest bin prefix that is certainly enough: mass reached or count cap reached.
@@ -72,20 +54,21 @@ export function topMass(logits: Float32Array, options: TopMassOptions): TopMass 
   let cum = 0;
   let count = 0;
   for (let b = 0; b < BIN_COUNT; b++) {
-    cum += binMass[b];
-    count += binCount[b];
+    cum += (binMass as Float64Array)[b];
+    count += (binCount as Int32Array)[b];
     if (cum >= target || count >= options.maxCount) {
       lastBin = b;
       break;
     }
   }
-  const candidates = collectAbove(
-    logits,
-    lastBin === BIN_COUNT - 1 ? Number.NEGATIVE_INFINITY : max - ((lastBin + 1) * BIN_WIDTH + 1e-6) / invT,
-  );
+  // The bins hold float32 exponents; the threshold's margin covers their rounding.
+  const threshold =
+    lastBin === BIN_COUNT - 1 ? Number.NEGATIVE_INFINITY : max - ((lastBin + 1) / BINS_PER_NAT + 1e-3) / invT;
+  const candidates = count >= options.maxCount ? null : row.collectAtLeast(threshold);
+  // Everything above the threshold is a candidate, so when the cap binds the head is the row's top-k.
   const sorted =
-    candidates.length > options.maxCount
-      ? topKIndices(logits, options.maxCount, candidates)
+    candidates === null || candidates.length > options.maxCount
+      ? row.topK(options.maxCount)
       : sortByValueDesc(logits, candidates);
 
   // Exact prefix: stop at the first token that brings the mass to the target.
@@ -99,16 +82,4 @@ export function topMass(logits: Float32Array, options: TopMassOptions): TopMass 
     if (mass >= options.mass) break;
   }
   return { ids: sorted.slice(0, kept), probs: probs.slice(0, kept), mass, entropy };
-}
-
-// Ids (ascending) whose logit is >= threshold and finite.
-function collectAbove(logits: Float32Array, threshold: number): Int32Array {
-  let count = 0;
-  for (let i = 0; i < logits.length; i++)
-    if (logits[i] >= threshold && logits[i] > Number.NEGATIVE_INFINITY) count++;
-  const out = new Int32Array(count);
-  let w = 0;
-  for (let i = 0; i < logits.length; i++)
-    if (logits[i] >= threshold && logits[i] > Number.NEGATIVE_INFINITY) out[w++] = i;
-  return out;
 }

@@ -49,7 +49,7 @@ export class LlamaContext {
   private inFlight = false;
   /** Batch indices that produced logits in the last successful decode. */
   private lastOutputs = new Uint8Array(0);
-  /** The last decode's output rows, viewed once (see logits()). */
+  /** A view of llama.cpp's output buffer, kept across decodes while the buffer stays (see logits()). */
   private outputView?: { base: bigint; rows: Float32Array };
 
   constructor(
@@ -105,11 +105,16 @@ export class LlamaContext {
       throw this.invalid(`batch item ${batchIndex} of the last decode did not request logits`);
     const ptr = this.api.llama_get_logits_ith(handle, batchIndex);
     if (!ptr) throw this.invalid(`llama_get_logits_ith(${batchIndex}) returned NULL`);
-    // One view over the whole output buffer per decode; each row is a subarray of it (an external
-    // ArrayBuffer per call would cost more and load the GC).
-    if (!this.outputView) {
-      const base = this.api.llama_get_logits(handle);
-      const rows = this.lastOutputs.reduce((a, b) => a + (b ? 1 : 0), 0);
+    // Each row is a subarray of one view over the output buffer. llama.cpp reallocates that buffer only
+    // to grow it, so a view stays valid while the base address is unchanged; a new external ArrayBuffer
+    // per decode (megabytes each) would instead drive V8 into a major GC every few steps.
+    const base = this.api.llama_get_logits(handle);
+    const rows = this.lastOutputs.reduce((a, b) => a + (b ? 1 : 0), 0);
+    if (
+      !this.outputView ||
+      this.outputView.base !== koffi.address(base) ||
+      this.outputView.rows.length < rows * this.nVocab
+    ) {
       this.outputView = {
         base: koffi.address(base),
         rows: new Float32Array(koffi.view(base, rows * this.nVocab * 4)),
@@ -140,7 +145,6 @@ export class LlamaContext {
     this.idle();
     this.api.llama_memory_clear(this.memory, true);
     this.lastOutputs = new Uint8Array(0);
-    this.outputView = undefined;
   }
 
   /** Releases the context and its batches; the object is unusable afterwards. */
@@ -164,7 +168,6 @@ export class LlamaContext {
     batch.fill(n, items.pos, items.seq, items.logits, input);
     this.inFlight = true;
     this.lastOutputs = new Uint8Array(0);
-    this.outputView = undefined;
     let rc: number;
     try {
       rc = await new Promise<number>((resolve, reject) =>

@@ -5,8 +5,10 @@ import { type LogitsShape, refSortedIds, refTopMass, syntheticLogits } from "./r
 
 const SHAPES: LogitsShape[] = ["peaked", "two-way", "head50", "head500", "flat"];
 
-// Tolerance: both sides accumulate in float64; they differ only in summation order.
-const TOL = 1e-9;
+// Tolerance: the kernels exponentiate in float32 (Cephes expf, ~2 ulp = 1.2e-7 relative) and sum in
+// float64; the reference is float64 throughout. 1e-6 is still below the float32 rounding of the logits
+// themselves (one ulp of a logit near 16 is 1.9e-6 nats).
+const TOL = 1e-6;
 
 test("topMass matches the full-sort reference (entropy, head ids, probabilities)", () => {
   let seed = 1;
@@ -35,7 +37,7 @@ test("topMass skips masked (-Infinity) logits and handles ties", () => {
   const fast = topMass(logits, { mass: 1, maxCount: 10 });
   const ref = refTopMass(logits, 1, 10);
   assert.deepEqual(Array.from(fast.ids), ref.ids);
-  assert.ok(Math.abs(fast.entropy - ref.entropy) < 1e-12);
+  assert.ok(Math.abs(fast.entropy - ref.entropy) < TOL);
   assert.throws(
     () => topMass(new Float32Array([Number.NEGATIVE_INFINITY]), { mass: 1, maxCount: 1 }),
     /-Infinity/,
