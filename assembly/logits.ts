@@ -5,8 +5,6 @@
 // The plain float64 references these are tested against live in test/decoding/reference.ts.
 
 const MIN_Y: f32 = -87.0; // e^-87 is the smallest normal float32 power this exp builds; below it e^y counts as 0
-const BIN_COUNT: i32 = 160; // histogram of mass by log-probability, 0.25 nats per bin (40 nats)
-const BINS_PER_NAT: f32 = 4.0;
 
 /** First byte the caller may use (after this module's static data). */
 export function scratchBase(): usize {
@@ -57,12 +55,9 @@ function expNonPositive4(y: v128): v128 {
 
 /**
  * Softmax statistics of y = (row - rowMax) * invT: writes Z = sum e^y and M = sum e^y * y (float64) at
- * `out` and `out + 8`. When `bins` is not 0 it also fills a histogram there: BIN_COUNT float64 masses,
- * then BIN_COUNT int32 counts, bin = floor(-y * 4) capped at the last bin; -Infinity entries are not
- * counted. Each lane keeps its own histogram while scanning (at `bins + LANE_BINS_OFFSET`), so
- * consecutive updates of one bin do not wait on each other.
+ * `out` and `out + 8`. Four float64 accumulators keep the additions off one dependency chain.
  */
-export function softmaxStats(row: usize, n: i32, rowMax: f32, invT: f32, out: usize, bins: usize): void {
+export function softmaxStats(row: usize, n: i32, rowMax: f32, invT: f32, out: usize): void {
   const shift = f32x4.splat(rowMax);
   const scale = f32x4.splat(invT);
   let zLow = f64x2.splat(0);
@@ -70,8 +65,6 @@ export function softmaxStats(row: usize, n: i32, rowMax: f32, invT: f32, out: us
   let mLow = zLow;
   let mHigh = zLow;
   const whole = n & ~3;
-  const lanes = bins + LANE_BINS_OFFSET;
-  if (bins) memory.fill(lanes, 0, 4 * LANE_BINS_BYTES);
   for (let i = 0; i < whole; i += 4) {
     const y = f32x4.mul(f32x4.sub(v128.load(row + ((<usize>i) << 2)), shift), scale);
     const e = expNonPositive4(y);
@@ -80,31 +73,6 @@ export function softmaxStats(row: usize, n: i32, rowMax: f32, invT: f32, out: us
     zHigh = f64x2.add(zHigh, f64x2.promote_low_f32x4(i64x2.shuffle(e, e, 1, 0)));
     mLow = f64x2.add(mLow, f64x2.promote_low_f32x4(ey));
     mHigh = f64x2.add(mHigh, f64x2.promote_low_f32x4(i64x2.shuffle(ey, ey, 1, 0)));
-    if (bins) {
-      const bin = i32x4.min_s(
-        i32x4.trunc_sat_f32x4_s(f32x4.mul(y, f32x4.splat(-BINS_PER_NAT))),
-        i32x4.splat(BIN_COUNT - 1),
-      );
-      addToBin(lanes, i32x4.extract_lane(bin, 0), f32x4.extract_lane(y, 0), f32x4.extract_lane(e, 0));
-      addToBin(
-        lanes + LANE_BINS_BYTES,
-        i32x4.extract_lane(bin, 1),
-        f32x4.extract_lane(y, 1),
-        f32x4.extract_lane(e, 1),
-      );
-      addToBin(
-        lanes + 2 * LANE_BINS_BYTES,
-        i32x4.extract_lane(bin, 2),
-        f32x4.extract_lane(y, 2),
-        f32x4.extract_lane(e, 2),
-      );
-      addToBin(
-        lanes + 3 * LANE_BINS_BYTES,
-        i32x4.extract_lane(bin, 3),
-        f32x4.extract_lane(y, 3),
-        f32x4.extract_lane(e, 3),
-      );
-    }
   }
   let z =
     f64x2.extract_lane(zLow, 0) +
@@ -121,39 +89,9 @@ export function softmaxStats(row: usize, n: i32, rowMax: f32, invT: f32, out: us
     const e = f32x4.extract_lane(expNonPositive4(f32x4.splat(y)), 0);
     z += <f64>e;
     moment += <f64>(e * max(y, MIN_Y));
-    if (bins) addToBin(lanes, min(BIN_COUNT - 1, <i32>(-y * BINS_PER_NAT)), y, e);
   }
   store<f64>(out, z);
   store<f64>(out + 8, moment);
-  if (!bins) return;
-  for (let b = 0; b < BIN_COUNT; b++) {
-    let mass: f64 = 0;
-    let count = 0;
-    for (let lane = 0; lane < 4; lane++) {
-      const at = lanes + <usize>lane * LANE_BINS_BYTES;
-      mass += load<f64>(at + ((<usize>b) << 3));
-      count += load<i32>(at + ((<usize>BIN_COUNT) << 3) + ((<usize>b) << 2));
-    }
-    store<f64>(bins + ((<usize>b) << 3), mass);
-    store<i32>(bins + ((<usize>BIN_COUNT) << 3) + ((<usize>b) << 2), count);
-  }
-}
-
-const LANE_BINS_BYTES: usize = <usize>BIN_COUNT * 12;
-const LANE_BINS_OFFSET: usize = LANE_BINS_BYTES;
-
-/** Bytes `softmaxStats` uses at `bins`: the merged histogram, then one per lane. */
-export function histogramBytes(): usize {
-  return 5 * LANE_BINS_BYTES;
-}
-
-// -Infinity entries (masked tokens) are left out of the histogram, as from the distribution.
-function addToBin(bins: usize, b: i32, y: f32, e: f32): void {
-  if (y === -Infinity) return;
-  const at = bins + ((<usize>b) << 3);
-  store<f64>(at, load<f64>(at) + <f64>e);
-  const counts = bins + ((<usize>BIN_COUNT) << 3) + ((<usize>b) << 2);
-  store<i32>(counts, load<i32>(counts) + 1);
 }
 
 /** Writes, ascending, the ids whose value is >= threshold and finite to `out`; returns their count. */
@@ -181,37 +119,70 @@ export function collectAtLeast(row: usize, n: i32, threshold: f32, out: usize): 
 
 /**
  * The k largest finite values' ids, written to `out` sorted by value descending, ties by id ascending;
- * returns how many (fewer than k when the row has fewer finite entries). `heap` needs k * 8 bytes.
- * A size-k min-heap whose root is the entry to leave first; a 4-lane compare against the root skips
- * almost every block, so the cost is one pass of loads and compares.
+ * returns how many (fewer than k when the row has fewer finite entries). `heap` needs n * 8 bytes.
+ * For k well below n the candidates are first cut by a threshold estimated from every SAMPLE_STRIDE-th
+ * entry (a too-high estimate is detected and lowered), so the exact selection runs over a few k entries.
  */
 export function topK(row: usize, n: i32, k: i32, heap: usize, out: usize): i32 {
-  const size = min(k, n);
+  if (k <= 0 || n <= 0) return 0;
+  if (<i64>k * SAMPLE_STRIDE * 2 > <i64>n) return selectTop(row, 0, n, k, heap, out);
+  // The samples sit in the heap area's second half; their own selection and the final one use the first.
+  const samples = n / SAMPLE_STRIDE;
+  const sampleRow = heap + ((<usize>n) << 2);
+  for (let j = 0; j < samples; j++)
+    store<f32>(sampleRow + ((<usize>j) << 2), load<f32>(row + ((<usize>(j * SAMPLE_STRIDE)) << 2)));
+  // Aim for about twice the expected count of entries above the sampled k-th value.
+  for (let want = (2 * k) / SAMPLE_STRIDE + 8; want < samples; want *= 4) {
+    const got = selectTop(sampleRow, 0, samples, want, heap, out);
+    if (got < want) break; // too few finite entries to estimate from
+    const threshold = load<f32>(sampleRow + ((<usize>load<i32>(out + ((<usize>(got - 1)) << 2))) << 2));
+    const count = collectAtLeast(row, n, threshold, out);
+    if (count >= k) return selectTop(row, out, count, k, heap, out);
+  }
+  return selectTop(row, 0, n, k, heap, out);
+}
+
+const SAMPLE_STRIDE: i32 = 16;
+
+/**
+ * Exact top-k over row[0..n) (ids = 0) or over the ascending ids at `ids` (m of them): a size-k
+ * min-heap whose root is the entry to leave first, then a heap sort into `out` (which may be `ids`).
+ */
+function selectTop(row: usize, ids: usize, m: i32, k: i32, heap: usize, out: usize): i32 {
+  const size = min(k, m);
   if (size <= 0) return 0;
-  const ids = heap + ((<usize>size) << 2);
+  const heapIds = heap + ((<usize>size) << 2);
   for (let j = 0; j < size; j++) {
     store<f32>(heap + ((<usize>j) << 2), -Infinity);
-    store<i32>(ids + ((<usize>j) << 2), -1);
+    store<i32>(heapIds + ((<usize>j) << 2), -1);
   }
-  const whole = n & ~3;
-  for (let i = 0; i < whole; i += 4) {
-    const block = v128.load(row + ((<usize>i) << 2));
-    if (!v128.any_true(f32x4.gt(block, f32x4.splat(load<f32>(heap))))) continue;
-    for (let lane = 0; lane < 4; lane++)
-      offer(heap, ids, size, load<f32>(row + ((<usize>(i + lane)) << 2)), i + lane);
+  if (ids) {
+    for (let j = 0; j < m; j++) {
+      const id = load<i32>(ids + ((<usize>j) << 2));
+      offer(heap, heapIds, size, load<f32>(row + ((<usize>id) << 2)), id);
+    }
+  } else {
+    // A 4-lane compare against the root skips almost every block.
+    const whole = m & ~3;
+    for (let i = 0; i < whole; i += 4) {
+      const block = v128.load(row + ((<usize>i) << 2));
+      if (!v128.any_true(f32x4.gt(block, f32x4.splat(load<f32>(heap))))) continue;
+      for (let lane = 0; lane < 4; lane++)
+        offer(heap, heapIds, size, load<f32>(row + ((<usize>(i + lane)) << 2)), i + lane);
+    }
+    for (let i = whole; i < m; i++) offer(heap, heapIds, size, load<f32>(row + ((<usize>i) << 2)), i);
   }
-  for (let i = whole; i < n; i++) offer(heap, ids, size, load<f32>(row + ((<usize>i) << 2)), i);
   // Heap sort: popping the root yields the order "first to leave" first, so fill `out` from the back.
   let count = 0;
-  for (let j = 0; j < size; j++) if (load<i32>(ids + ((<usize>j) << 2)) >= 0) count++;
+  for (let j = 0; j < size; j++) if (load<i32>(heapIds + ((<usize>j) << 2)) >= 0) count++;
   let live = size;
   for (let w = size - 1; w >= 0; w--) {
-    const id = load<i32>(ids);
+    const id = load<i32>(heapIds);
     if (w < count) store<i32>(out + ((<usize>w) << 2), id);
     live--;
     store<f32>(heap, load<f32>(heap + ((<usize>live) << 2)));
-    store<i32>(ids, load<i32>(ids + ((<usize>live) << 2)));
-    siftDown(heap, ids, live);
+    store<i32>(heapIds, load<i32>(heapIds + ((<usize>live) << 2)));
+    siftDown(heap, heapIds, live);
   }
   return count;
 }

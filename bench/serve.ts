@@ -1,17 +1,19 @@
 /**
  * @module Serving benchmark: throughput and time to first token of `rio serve` at 1, 4 and 16 concurrent
  * streaming clients, over loopback. Without --url it starts a server in-process on --model (default: a
- * tiny random-weight qwen3 made in a temporary folder), so the figures measure the serving stack.
+ * tiny random-weight qwen3 made in a temporary folder), so the figures measure the serving stack. It also
+ * times bare engine steps of 1 and of N token inputs (N = the largest level) on the same model: N * t(1) /
+ * t(N) is what batching alone can gain on this machine, the ceiling of the aggregate speedup.
  *
  *   npm run bench -- serve [--model DIR|GGUF] [--url http://host:port] [--levels 1,4,16] [--max-tokens 64]
- *                          [--requests 2] [--reasoning swir|cot] [--quant q8_0] [--ctx 8192]
+ *                          [--requests 2] [--reasoning swir|cot|mixed] [--quant q8_0] [--ctx 8192] [--threads N]
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { makeTinyModel, type Quant } from "../src/checkpoint/index.js";
-import { createEngine, loadModel, Scheduler } from "../src/engine/index.js";
+import { createEngine, type Engine, type EngineOptions, loadModel, Scheduler } from "../src/engine/index.js";
 import { startServer } from "../src/server/index.js";
 import { type LoadSummary, runLoad } from "./serve-client.js";
 
@@ -25,6 +27,7 @@ const OPTIONS = {
   reasoning: { type: "string", default: "swir" },
   quant: { type: "string", default: "q8_0" },
   ctx: { type: "string", default: "8192" },
+  threads: { type: "string" },
 } as const;
 
 /** A positive integer flag, or an error naming the flag. */
@@ -50,14 +53,19 @@ export async function main(args: string[]): Promise<ServeBenchRow[]> {
   const levels = values.levels.split(",").map((v) => positive("levels", v));
   const maxTokens = positive("max-tokens", values["max-tokens"]);
   const perClient = positive("requests", values.requests);
-  if (values.reasoning !== "swir" && values.reasoning !== "cot")
-    throw new Error(`bench serve: --reasoning must be swir or cot, got ${values.reasoning}`);
+  const reasoning = values.reasoning;
+  if (reasoning !== "swir" && reasoning !== "cot" && reasoning !== "mixed")
+    throw new Error(`bench serve: --reasoning must be swir, cot or mixed, got ${reasoning}`);
   const quant = QUANTS.find((q) => q === values.quant);
   if (!quant)
     throw new Error(`bench serve: --quant must be one of ${QUANTS.join(", ")}, got ${values.quant}`);
-  const target = values.url
+  const target: { url: string; close(): Promise<void>; ceiling?: number } = values.url
     ? { url: values.url, close: async () => {} }
-    : await startLocal(values.model, quant, positive("ctx", values.ctx), Math.max(...levels));
+    : await startLocal(values.model, quant, {
+        ctx: positive("ctx", values.ctx),
+        maxSequences: Math.max(...levels),
+        threads: values.threads === undefined ? undefined : positive("threads", values.threads),
+      });
   const rows: ServeBenchRow[] = [];
   try {
     const make = (i: number) => ({
@@ -67,7 +75,7 @@ export async function main(args: string[]): Promise<ServeBenchRow[]> {
         messages: [{ role: "user", content: `Question ${i}: what is ${i} + ${i}?` }],
         max_tokens: maxTokens,
         seed: i,
-        reasoning: { method: values.reasoning },
+        reasoning: { method: reasoning === "mixed" ? (i % 2 ? "swir" : "cot") : reasoning },
       },
     });
     await runLoad(1, 1, (i) => ({ ...make(i), body: { ...make(i).body, max_tokens: 4 } })); // warm-up
@@ -83,27 +91,34 @@ export async function main(args: string[]): Promise<ServeBenchRow[]> {
   } finally {
     await target.close();
   }
-  console.log("clients  requests  tokens  wall s   tok/s   TTFT p50 ms  TTFT p95 ms");
+  const single = rows.find((r) => r.concurrency === 1)?.tokensPerSecond;
+  console.log("clients  requests  tokens  wall s   tok/s   vs 1 client  TTFT p50 ms  TTFT p95 ms");
   for (const r of rows)
     console.log(
-      `${String(r.concurrency).padStart(7)}  ${String(r.requests).padStart(8)}  ${String(r.tokens).padStart(6)}  ${(r.wallMs / 1000).toFixed(1).padStart(6)}  ${r.tokensPerSecond.toFixed(1).padStart(6)}  ${r.ttftP50Ms.toFixed(0).padStart(11)}  ${r.ttftP95Ms.toFixed(0).padStart(11)}`,
+      `${String(r.concurrency).padStart(7)}  ${String(r.requests).padStart(8)}  ${String(r.tokens).padStart(6)}  ${(r.wallMs / 1000).toFixed(1).padStart(6)}  ${r.tokensPerSecond.toFixed(1).padStart(6)}  ${(single ? `${(r.tokensPerSecond / single).toFixed(2)}x` : "-").padStart(11)}  ${r.ttftP50Ms.toFixed(0).padStart(11)}  ${r.ttftP95Ms.toFixed(0).padStart(11)}`,
+    );
+  if (target.ceiling !== undefined)
+    console.log(
+      `batching ceiling: bare engine steps of ${Math.max(...levels)} tokens give ${target.ceiling.toFixed(2)}x the tokens/s of single-token steps`,
     );
   return rows;
 }
 
 /** An in-process server on a free loopback port. */
-async function startLocal(modelPath: string | undefined, quant: Quant, ctx: number, maxSequences: number) {
+async function startLocal(modelPath: string | undefined, quant: Quant, engineOptions: EngineOptions) {
   const temp = modelPath ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "rio-bench-serve-"));
   if (temp) {
     process.env.RIO_CACHE_DIR ??= path.join(temp, "cache");
     makeTinyModel({ arch: "qwen3", out: path.join(temp, "tiny"), seed: 1 });
   }
   const model = loadModel(modelPath ?? path.join(temp as string, "tiny"), { quant });
-  const engine = createEngine(model, { ctx, maxSequences });
+  const engine = createEngine(model, engineOptions);
+  const ceiling = await batchCeiling(engine, engineOptions.maxSequences ?? 1);
   const scheduler = new Scheduler(engine, { maxQueue: 1024 });
   const server = await startServer({ model, scheduler, modelName: "bench", port: 0, logger: false });
   return {
     url: server.url,
+    ceiling,
     async close() {
       await server.close(0);
       engine.close();
@@ -111,4 +126,23 @@ async function startLocal(modelPath: string | undefined, quant: Quant, ctx: numb
       if (temp) fs.rmSync(temp, { recursive: true, force: true });
     },
   };
+}
+
+/** n * t(1 token) / t(n tokens of n sequences): the most batching alone can gain, per llama.cpp on this machine. */
+async function batchCeiling(engine: Engine, n: number): Promise<number> {
+  const sequences = Array.from({ length: n }, () => engine.openSequence());
+  try {
+    for (const seq of sequences) await engine.step([{ seq, tokens: [1, 2, 3, 4, 5, 6, 7, 8] }]);
+    const stepMs = async (batch: number) => {
+      const run = () => engine.step(sequences.slice(0, batch).map((seq) => ({ seq, tokens: [100] })));
+      for (let i = 0; i < 5; i++) await run();
+      const start = performance.now();
+      for (let i = 0; i < 30; i++) await run();
+      return (performance.now() - start) / 30;
+    };
+    const one = await stepMs(1);
+    return (n * one) / (await stepMs(n));
+  } finally {
+    for (const seq of sequences) engine.release(seq);
+  }
 }

@@ -7,9 +7,10 @@ const allowed = {
   checkpoint: [],
   tokenizer: [],
   llama: [],
+  kernels: [],
   reference: ["checkpoint"],
-  engine: ["llama", "checkpoint", "tokenizer"],
-  decoding: ["engine", "tokenizer"],
+  engine: ["llama", "checkpoint", "tokenizer", "kernels"],
+  decoding: ["engine", "tokenizer", "kernels"],
   server: ["decoding", "tokenizer", "engine"],
   cli: ["checkpoint", "tokenizer", "llama", "engine", "reference", "decoding", "server"],
 };

@@ -6,8 +6,8 @@
  * neither sorts the whole vocabulary.
  */
 
+import { loadRow } from "../kernels/index.js";
 import { expNonPositive } from "./fast-exp.js";
-import { loadRow } from "./logits-kernels.js";
 import type { SamplingParams } from "./sampling-params.js";
 import { sortByValueDesc, topKIndices } from "./top-k.js";
 import { topMass } from "./top-mass.js";

@@ -9,7 +9,7 @@ import type { ChatMessage } from "../tokenizer/index.js";
 import type { DecodingController, StopReason } from "./controller.js";
 import { CotController } from "./cot-controller.js";
 import { type TokenLogprob, tokenLogprob } from "./logprobs.js";
-import { type FedInput, mixtureToVector } from "./mixture.js";
+import { type FedInput, MEAN_ROW_ID } from "./mixture.js";
 import { Sampler } from "./sampler.js";
 import { type SamplingParams, samplingDefaults, stopTokenIds } from "./sampling-params.js";
 import { StopStringMatcher } from "./stop-strings.js";
@@ -223,5 +223,15 @@ function makeController(
 function inputVector(model: RioModel, fed: FedInput): Float32Array {
   const rows = model.embeddings;
   if (fed.kind === "token") return rows.row(fed.id);
-  return mixtureToVector(fed.terms, (id, out) => rows.row(id, out), rows.hiddenSize, rows.meanRow());
+  const ids: number[] = [];
+  const weights: number[] = [];
+  let meanWeight = 0;
+  for (const { id, weight } of fed.terms) {
+    if (id === MEAN_ROW_ID) meanWeight += weight;
+    else if (weight !== 0) {
+      ids.push(id);
+      weights.push(weight);
+    }
+  }
+  return rows.mix(ids, weights, meanWeight);
 }

@@ -4,7 +4,7 @@
  * 4-lane compare against the heap's root skips almost every entry.
  */
 
-import { loadRow } from "./logits-kernels.js";
+import { loadRow } from "../kernels/index.js";
 
 /**
  * Ids of the k largest values, sorted by value descending, ties by id ascending. Entries equal to

@@ -1,16 +1,12 @@
 /**
  * @module
- * Full-vocabulary softmax statistics in three linear passes (SIMD kernels), without sorting the
- * vocabulary: the entropy, and the smallest set of most likely tokens holding a target share of the mass.
- * Pass 1 finds the max; pass 2 sums exp (the partition Z), the entropy moment and a histogram of mass
- * by log-probability bin; the histogram tells which logit threshold is enough to reach the target, and
- * pass 3 collects only the tokens above it, which are then sorted (they are few unless the
- * distribution is nearly flat, when the count cap applies through a top-k selection instead).
+ * Full-vocabulary softmax statistics without sorting the vocabulary (SIMD kernels): the entropy from one
+ * pass (Z = sum e^y, M = sum e^y y, H = log Z - M / Z), and the smallest set of most likely tokens
+ * holding a target share of the mass, as a prefix of a top-k selection.
  */
 
+import { loadRow } from "../kernels/index.js";
 import { expNonPositive } from "./fast-exp.js";
-import { BIN_COUNT, BINS_PER_NAT, loadRow } from "./logits-kernels.js";
-import { sortByValueDesc } from "./top-k.js";
 
 /** The head of a softmax distribution. */
 export interface TopMass {
@@ -45,41 +41,23 @@ export function topMass(logits: Float32Array, options: TopMassOptions): TopMass 
   const row = loadRow(logits);
   const max = row.max();
   if (max === Number.NEGATIVE_INFINITY) throw new Error("topMass: every logit is -Infinity");
-  const { z, moment, binMass, binCount } = row.softmaxStats(max, invT, true);
+  const { z, moment } = row.softmaxStats(max, invT);
   const entropy = Math.log(z) - moment / z;
-
-  // Smallest bin prefix that is certainly enough: mass reached or count cap reached.
-  const target = options.mass * z;
-  let lastBin = BIN_COUNT - 1;
-  let cum = 0;
-  let count = 0;
-  for (let b = 0; b < BIN_COUNT; b++) {
-    cum += (binMass as Float64Array)[b];
-    count += (binCount as Int32Array)[b];
-    if (cum >= target || count >= options.maxCount) {
-      lastBin = b;
-      break;
+  // The head is a prefix of the top maxCount; most rows reach the mass within a few tokens, so ask for
+  // a short top first and widen only when its mass falls short.
+  for (let k = Math.min(options.maxCount, FIRST_TOP); ; k = Math.min(options.maxCount, k * WIDEN)) {
+    const top = row.topK(k);
+    const probs = new Float64Array(top.length);
+    let kept = 0;
+    let mass = 0;
+    while (kept < top.length && mass < options.mass) {
+      probs[kept] = expNonPositive((logits[top[kept]] - max) * invT) / z;
+      mass += probs[kept++];
     }
+    if (mass >= options.mass || top.length < k || k === options.maxCount)
+      return { ids: top.slice(0, kept), probs: probs.slice(0, kept), mass, entropy };
   }
-  // The bins hold float32 exponents; the threshold's margin covers their rounding.
-  const threshold =
-    lastBin === BIN_COUNT - 1 ? Number.NEGATIVE_INFINITY : max - ((lastBin + 1) / BINS_PER_NAT + 1e-3) / invT;
-  const candidates = count >= options.maxCount ? null : row.collectAtLeast(threshold);
-  // Everything above the threshold is a candidate, so when the cap binds the head is the row's top-k.
-  const sorted =
-    candidates === null || candidates.length > options.maxCount
-      ? row.topK(options.maxCount)
-      : sortByValueDesc(logits, candidates);
-
-  // Exact prefix: stop at the first token that brings the mass to the target.
-  let kept = 0;
-  let mass = 0;
-  const probs = new Float64Array(sorted.length);
-  while (kept < sorted.length && kept < options.maxCount) {
-    const p = expNonPositive((logits[sorted[kept]] - max) * invT) / z;
-    probs[kept++] = p;
-    mass += p;
-    if (mass >= options.mass) break;
-  }
-  return { ids: sorted.slice(0, kept), probs: probs.slice(0, kept), mass, entropy };
 }
+
+const FIRST_TOP = 64;
+const WIDEN = 16;

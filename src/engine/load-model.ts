@@ -86,6 +86,8 @@ export interface EngineOptions {
   /** KV cache type: "f16" (default) or "f32" (exact comparisons). */
   kvType?: "f16" | "f32";
   flashAttention?: boolean;
+  /** How long CPU workers spin for the next decode before sleeping, 0..100 (default 0: sleep at once). */
+  poll?: number;
 }
 
 /** Creates an engine (a llama.cpp context) over a loaded model, after checking the memory it needs. */
@@ -102,6 +104,7 @@ export function createEngine(model: RioModel, opts: EngineOptions = {}): Engine 
     threads: opts.threads ?? physicalCores(),
     kvType,
     flashAttention: opts.flashAttention,
+    poll: opts.poll,
   });
   return new Engine(context);
 }

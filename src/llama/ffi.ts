@@ -3,12 +3,16 @@
  * ggml-backend.h of the pinned release. Nothing here holds state beyond the library handles.
  */
 import koffi from "koffi";
-import { LlamaBatch, LlamaContextParams, LlamaModelParams } from "./structs.js";
+import { GgmlThreadpoolParams, LlamaBatch, LlamaContextParams, LlamaModelParams } from "./structs.js";
 
 /** ggml_log_callback: void (*)(enum ggml_log_level level, const char * text, void * user_data). */
 export const LogCallback = koffi.proto(
   "void rio_ggml_log_callback(int level, const char *text, void *user_data)",
 );
+
+/** ggml_threadpool_new and ggml_threadpool_free, reached through the CPU backend's proc-address table. */
+export const ThreadpoolNew = koffi.proto("void *rio_ggml_threadpool_new(ggml_threadpool_params *params)");
+export const ThreadpoolFree = koffi.proto("void rio_ggml_threadpool_free(void *threadpool)");
 
 /** The bound C API. Pointers (model, context, memory, vocab) are opaque koffi externals. */
 export function bindLibraries(ggmlPath: string, llamaPath: string) {
@@ -22,6 +26,14 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
     ggml_backend_dev_get: ggml.func("void *ggml_backend_dev_get(size_t index)"),
     ggml_backend_dev_type: ggml.func("int ggml_backend_dev_type(void *device)"),
     ggml_backend_dev_name: ggml.func("const char *ggml_backend_dev_name(void *device)"),
+    ggml_backend_reg_by_name: ggml.func("void *ggml_backend_reg_by_name(const char *name)"),
+    ggml_backend_reg_get_proc_address: ggml.func(
+      "void *ggml_backend_reg_get_proc_address(void *reg, const char *name)",
+    ),
+    ggml_threadpool_params_init: ggml.func("ggml_threadpool_params_init", "void", [
+      koffi.out(koffi.pointer(GgmlThreadpoolParams)),
+      "int",
+    ]),
 
     // llama: process-wide
     llama_backend_init: llama.func("void llama_backend_init()"),
@@ -56,6 +68,7 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
     // context, batch, decode, memory
     llama_init_from_model: llama.func("llama_init_from_model", "void *", ["void *", LlamaContextParams]),
     llama_free: llama.func("void llama_free(void *ctx)"),
+    llama_attach_threadpool: llama.func("void llama_attach_threadpool(void *ctx, void *tp, void *tp_batch)"),
     llama_n_ctx: llama.func("uint32_t llama_n_ctx(void *ctx)"),
     llama_batch_init: llama.func("llama_batch_init", LlamaBatch, ["int32_t", "int32_t", "int32_t"]),
     llama_batch_free: llama.func("llama_batch_free", "void", [LlamaBatch]),

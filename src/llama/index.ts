@@ -5,6 +5,7 @@
 export type { EmbeddingBatch, LlamaContext, TokenBatch } from "./context.js";
 export { type GpuPreference, type LibraryLocation, physicalCores } from "./discovery.js";
 export { LlamaError, type LlamaErrorCode } from "./errors.js";
+export { type FileMap, mapFileRange } from "./file-map.js";
 export { inspectGguf, SUPPORTED_ARCHITECTURES, validateGguf } from "./gguf-check.js";
 export { type BackendDevice, Llama, loadLlama, type ModelOptions } from "./llama.js";
 export type { ContextOptions, LlamaModel } from "./model.js";

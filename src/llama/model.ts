@@ -2,11 +2,13 @@
  * @module A loaded llama.cpp model: its sizes and metadata, llama.cpp's own tokenizer, and the factory
  * for contexts.
  */
+
 import { LlamaContext } from "./context.js";
 import { physicalCores } from "./discovery.js";
 import { LlamaError } from "./errors.js";
 import type { LlamaApi } from "./ffi.js";
 import { type ContextParams, GGML_TYPE } from "./structs.js";
+import { Threadpool } from "./threadpool.js";
 
 /** Options of LlamaModel.createContext. */
 export interface ContextOptions {
@@ -26,6 +28,11 @@ export interface ContextOptions {
   flashAttention?: boolean;
   /** One KV buffer shared by all sequences (default true). */
   kvUnified?: boolean;
+  /**
+   * How long CPU workers spin for the next decode before sleeping, 0..100 (ggml's poll level). Default 0:
+   * the JavaScript thread needs the cores between decodes; higher levels shave the wake-up (~tens of µs).
+   */
+  poll?: number;
 }
 
 /** A model loaded by Llama.loadModel. */
@@ -159,6 +166,8 @@ export class LlamaModel {
       kv_unified: opts.kvUnified ?? true,
       no_perf: true,
     });
+    const poll = opts.poll ?? 0;
+    if (!Number.isInteger(poll) || poll < 0 || poll > 100) throw bad(`poll = ${poll}; expected 0..100`);
     const ctx = this.api.llama_init_from_model(handle, params);
     if (!ctx)
       throw new LlamaError(
@@ -175,7 +184,12 @@ export class LlamaModel {
       nVocab: this.nVocab,
       nEmbdInput: this.nEmbdInput,
     };
-    const context = new LlamaContext(this.api, ctx, shape, (c) => this.contexts.delete(c));
+    const threadpool = Threadpool.create(this.api, threads, poll);
+    if (threadpool) this.api.llama_attach_threadpool(ctx, threadpool.handle, threadpool.handle);
+    const context = new LlamaContext(this.api, ctx, shape, (c) => {
+      threadpool?.free();
+      this.contexts.delete(c);
+    });
     this.contexts.add(context);
     return context;
   }

@@ -100,10 +100,33 @@ export interface Batch {
 export const GGML_TYPE = { F32: 0, F16: 1 } as const;
 
 /** Sizes on LP64 (x86-64 / arm64 Linux and macOS), counted from the header. */
+/** ggml_threadpool_params (ggml.h); GGML_MAX_N_THREADS = 512. */
+export const GgmlThreadpoolParams = koffi.struct("ggml_threadpool_params", {
+  cpumask: koffi.array("uint8_t", 512, "Typed"), // bool[512]
+  n_threads: "int",
+  prio: "int",
+  poll: "uint32_t",
+  strict_cpu: "bool",
+  paused: "bool",
+});
+
+/** The fields of ggml_threadpool_params Rio reads or sets. */
+export interface ThreadpoolParams {
+  n_threads: number;
+  prio: number;
+  poll: number;
+  strict_cpu: boolean;
+  paused: boolean;
+}
+
+/** What ggml_threadpool_params_init(p, n) writes in v0.4.0 (ggml.c), besides n_threads = n. */
+export const THREADPOOL_DEFAULTS = { prio: 0, poll: 50, strict_cpu: false, paused: false } as const;
+
 const EXPECTED_SIZES: [string, TypeObject, number][] = [
   ["llama_model_params", LlamaModelParams, 80],
   ["llama_context_params", LlamaContextParams, 160],
   ["llama_batch", LlamaBatch, 56],
+  ["ggml_threadpool_params", GgmlThreadpoolParams, 528],
 ];
 
 /** Defaults set by llama_model_default_params() in v0.4.0 (src/llama-model.cpp). */
@@ -165,7 +188,7 @@ const CONTEXT_DEFAULTS: Record<string, number | boolean | null> = {
   ctx_other: null,
 };
 
-function mismatch(what: string, expected: unknown, got: unknown): LlamaError {
+export function mismatch(what: string, expected: unknown, got: unknown): LlamaError {
   return new LlamaError(
     `llama.cpp struct layout mismatch: ${what} expected ${String(expected)} got ${String(got)}; ` +
       `Rio's binding is written for ${BINDING_TARGET}`,

@@ -193,6 +193,23 @@ test("context options are checked before llama.cpp sees them", () => {
   );
   assert.throws(() => model.createContext({ nCtx: 256, threads: physicalCores() + 1 }), /physical cores/);
   assert.throws(() => model.createContext({ nCtx: 64, nBatch: 128 }), /nBatch = 128/);
+  assert.throws(() => model.createContext({ nCtx: 64, poll: 101 }), /poll = 101; expected 0\.\.100/);
+});
+
+test("a context with a polling threadpool decodes what a sleeping one does", async () => {
+  const logitsOf = async (poll: number) => {
+    const c = model.createContext({ nCtx: 64, poll });
+    await c.decodeTokens({
+      tokens: i32([1, 2, 3]),
+      pos: i32([0, 1, 2]),
+      seq: i32([0, 0, 0]),
+      logits: all(3),
+    });
+    const row = c.logits(2).slice();
+    c.free();
+    return row;
+  };
+  assert.deepEqual(await logitsOf(50), await logitsOf(0));
 });
 
 test("a freed context refuses further use", async () => {
