@@ -78,7 +78,7 @@ export async function main(args: string[]): Promise<ServeBenchRow[]> {
         reasoning: { method: reasoning === "mixed" ? (i % 2 ? "swir" : "cot") : reasoning },
       },
     });
-    await runLoad(1, 1, (i) => ({ ...make(i), body: { ...make(i).body, max_tokens: 4 } })); // warm-up
+    await runLoad(2, 1, (i) => ({ ...make(i), body: { ...make(i).body, max_tokens: 4 } })); // warm-up (both methods when mixed)
     for (const concurrency of levels) {
       const { records, summary } = await runLoad(concurrency * perClient, concurrency, make);
       const problems = records.flatMap((r) => r.problems);

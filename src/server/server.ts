@@ -59,6 +59,9 @@ async function stepsSettled(scheduler: Scheduler): Promise<void> {
  * await server.close();
  */
 export async function startServer(opts: ServerOptions): Promise<RioServer> {
+  // SwiReasoning gives a soft input's left-out tail to the mean embedding row: one pass over the whole
+  // table, done here rather than inside the first swir request's time to first token.
+  opts.model.embeddings.meanRow();
   const admission = new Admission(opts.scheduler.engine.maxSequences + (opts.maxQueue ?? 64));
   const context: ServerContext = {
     model: opts.model,
