@@ -9,42 +9,26 @@ const BLOCK: i32 = 32;
 
 /** Q8_0 rows: per block of 32, a float16 scale d then 32 int8 q. */
 export function mixQ8_0(rows: usize, count: i32, n: i32, weights: usize, out: usize): void {
-  const rowBytes = <usize>(n / BLOCK) * 34;
-  for (let b = 0; b < n / BLOCK; b++) {
-    let a0 = f32x4.splat(0);
-    let a1 = a0;
-    let a2 = a0;
-    let a3 = a0;
-    let a4 = a0;
-    let a5 = a0;
-    let a6 = a0;
-    let a7 = a0;
-    for (let r = 0; r < count; r++) {
-      const block = rows + <usize>r * rowBytes + <usize>b * 34;
-      const s = f32x4.splat(load<f32>(weights + ((<usize>r) << 2)) * halfToFloat(load<u16>(block)));
-      const q0 = v128.load(block + 2);
-      const q1 = v128.load(block + 18);
-      const l0 = i16x8.extend_low_i8x16_s(q0);
-      const h0 = i16x8.extend_high_i8x16_s(q0);
-      const l1 = i16x8.extend_low_i8x16_s(q1);
-      const h1 = i16x8.extend_high_i8x16_s(q1);
-      a0 = f32x4.add(a0, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(l0))));
-      a1 = f32x4.add(a1, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(l0))));
-      a2 = f32x4.add(a2, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(h0))));
-      a3 = f32x4.add(a3, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(h0))));
-      a4 = f32x4.add(a4, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(l1))));
-      a5 = f32x4.add(a5, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(l1))));
-      a6 = f32x4.add(a6, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(h1))));
-      a7 = f32x4.add(a7, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(h1))));
-    }
-    storeBlock(out + ((<usize>b * BLOCK) << 2), a0, a1, a2, a3, a4, a5, a6, a7);
-  }
+  mixBlocks(rows, count, n, weights, out, 34, false);
 }
 
 /** Q4_0 rows: per block of 32, a float16 scale d then 16 bytes; value j is (low nibble of byte j) - 8,
  * value j + 16 is (high nibble of byte j) - 8. */
 export function mixQ4_0(rows: usize, count: i32, n: i32, weights: usize, out: usize): void {
-  const rowBytes = <usize>(n / BLOCK) * 18;
+  mixBlocks(rows, count, n, weights, out, 18, true);
+}
+
+// Both block formats: a float16 scale, then 32 signed values (bytes, or nibbles biased by 8).
+function mixBlocks(
+  rows: usize,
+  count: i32,
+  n: i32,
+  weights: usize,
+  out: usize,
+  blockBytes: usize,
+  nibbles: bool,
+): void {
+  const rowBytes = <usize>(n / BLOCK) * blockBytes;
   const mask = i8x16.splat(0x0f);
   const eight = i8x16.splat(8);
   for (let b = 0; b < n / BLOCK; b++) {
@@ -57,15 +41,20 @@ export function mixQ4_0(rows: usize, count: i32, n: i32, weights: usize, out: us
     let a6 = a0;
     let a7 = a0;
     for (let r = 0; r < count; r++) {
-      const block = rows + <usize>r * rowBytes + <usize>b * 18;
+      const block = rows + <usize>r * rowBytes + <usize>b * blockBytes;
       const s = f32x4.splat(load<f32>(weights + ((<usize>r) << 2)) * halfToFloat(load<u16>(block)));
-      const q = v128.load(block + 2);
-      const low = i8x16.sub(v128.and(q, mask), eight);
-      const high = i8x16.sub(i8x16.shr_u(q, 4), eight);
-      const l0 = i16x8.extend_low_i8x16_s(low);
-      const h0 = i16x8.extend_high_i8x16_s(low);
-      const l1 = i16x8.extend_low_i8x16_s(high);
-      const h1 = i16x8.extend_high_i8x16_s(high);
+      let first = v128.load(block + 2); // values 0..15
+      let second: v128; // values 16..31
+      if (nibbles) {
+        second = i8x16.sub(i8x16.shr_u(first, 4), eight);
+        first = i8x16.sub(v128.and(first, mask), eight);
+      } else {
+        second = v128.load(block + 18);
+      }
+      const l0 = i16x8.extend_low_i8x16_s(first);
+      const h0 = i16x8.extend_high_i8x16_s(first);
+      const l1 = i16x8.extend_low_i8x16_s(second);
+      const h1 = i16x8.extend_high_i8x16_s(second);
       a0 = f32x4.add(a0, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(l0))));
       a1 = f32x4.add(a1, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(l0))));
       a2 = f32x4.add(a2, f32x4.mul(s, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(h0))));
