@@ -2,7 +2,7 @@
  * @module
  * The filtered distribution a token is drawn from: logits / temperature, then top-k, top-p and min-p
  * (the order of Hugging Face's warpers and of the SwiReasoning reference), renormalised.
- * Top-k uses a partial selection; top-p without top-k uses the histogram scan of `topMass`;
+ * Top-k uses a partial selection; top-p without top-k widens a top-k until it holds the mass (`topMass`);
  * neither sorts the whole vocabulary.
  */
 

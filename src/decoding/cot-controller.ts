@@ -6,7 +6,7 @@
 import type { DecodingController, StepResult, StopParams } from "./controller.js";
 import { validateStopParams } from "./controller.js";
 import type { TokenSampler } from "./sampler.js";
-import { topMass } from "./top-mass.js";
+import { softmaxSummary } from "./top-mass.js";
 
 /**
  * Every step explicit. With `reportEntropy` the step also reports the unfiltered entropy (one extra
@@ -35,7 +35,7 @@ export class CotController implements DecodingController {
 
   step(logits: Float32Array, sampler: TokenSampler): StepResult {
     if (this.done) throw new Error("CotController.step: the sequence already stopped");
-    const entropy = this.options.reportEntropy ? topMass(logits, { mass: 1, maxCount: 1 }).entropy : null;
+    const entropy = this.options.reportEntropy ? softmaxSummary(logits).entropy : null;
     const tokenId = sampler.sample(logits);
     sampler.accept?.(tokenId);
     this.emitted++;

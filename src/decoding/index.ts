@@ -52,4 +52,11 @@ export {
   type VocabTokenizer,
 } from "./swir-vocab.js";
 export { topKIndices } from "./top-k.js";
-export { type TopMass, type TopMassOptions, topMass } from "./top-mass.js";
+export {
+  headOf,
+  type SoftmaxSummary,
+  softmaxSummary,
+  type TopMass,
+  type TopMassOptions,
+  topMass,
+} from "./top-mass.js";

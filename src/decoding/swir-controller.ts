@@ -25,7 +25,7 @@ import { softTerms } from "./soft-terms.js";
 import type { SwirParams } from "./swir-params.js";
 import { swirParams } from "./swir-params.js";
 import type { SwirVocab } from "./swir-vocab.js";
-import { type TopMass, topMass } from "./top-mass.js";
+import { headOf, softmaxSummary, type TopMass } from "./top-mass.js";
 
 /** The reference's fixed weight of the soft embedding at step 0 (the rest goes to the line-break row). */
 const STEP0_SOFT_WEIGHT = 0.9;
@@ -72,8 +72,10 @@ export class SwiReasoningController implements DecodingController {
     if (this.done) throw new Error("SwiReasoningController.step: the sequence already stopped");
     const p = this.params;
     const t = this.t;
-    const head = topMass(logits, { mass: 1 - p.soft_epsilon, maxCount: p.soft_max_terms });
-    const entropy = head.entropy;
+    const summary = softmaxSummary(logits);
+    const entropy = summary.entropy;
+    // The soft head is needed only where a mixture is fed: latent steps and the switch into explicit.
+    const head = () => headOf(logits, summary, { mass: 1 - p.soft_epsilon, maxCount: p.soft_max_terms });
 
     const sampled = sampler.sample(logits);
     if (sampled === this.vocab.thinkEnd) this.locked = true;
@@ -85,7 +87,7 @@ export class SwiReasoningController implements DecodingController {
       this.mode === "explicit" || this.locked || forced || (p.math_tokens && this.vocab.mathIds.has(tokenId));
     const fed = explicitStep
       ? this.explicitInput(t, tokenId, switched, head)
-      : this.latentInput(t, switched, head);
+      : this.latentInput(t, switched, head());
 
     if (p.max_switch_count !== null && switched === "to_explicit") this.switchControl(p.max_switch_count);
     if (this.budget >= 0) this.budget--;
@@ -133,13 +135,13 @@ export class SwiReasoningController implements DecodingController {
     t: number,
     tokenId: number,
     switched: StepResult["switched"],
-    head: TopMass,
+    head: () => TopMass,
   ): FedInput {
     if (switched !== "to_explicit") return { kind: "token", id: tokenId };
     const beta = this.anneal(this.params.beta0, t);
     return {
       kind: "mixture",
-      terms: blendTerms(beta, softTerms(head), 1 - beta, [{ id: this.vocab.thinkEnd, weight: 1 }]),
+      terms: blendTerms(beta, softTerms(head()), 1 - beta, [{ id: this.vocab.thinkEnd, weight: 1 }]),
     };
   }
 

@@ -5,7 +5,7 @@
  * holding a target share of the mass, as a prefix of a top-k selection.
  */
 
-import { loadRow } from "../kernels/index.js";
+import { type LoadedRow, loadRow } from "../kernels/index.js";
 import { expNonPositive } from "./fast-exp.js";
 
 /** The head of a softmax distribution. */
@@ -30,6 +30,39 @@ export interface TopMassOptions {
   maxCount: number;
 }
 
+/** What one pass over a row gives: its max, the partition Z and the entropy of softmax(row * invT). */
+export interface SoftmaxSummary {
+  max: number;
+  z: number;
+  entropy: number;
+  invTemperature: number;
+}
+
+/**
+ * Max, Z and entropy of softmax(logits * invTemperature), for callers that need the head only sometimes
+ * (see {@link headOf}).
+ *
+ * @example
+ * const { entropy } = softmaxSummary(logits);
+ */
+export function softmaxSummary(logits: Float32Array, invTemperature = 1): SoftmaxSummary {
+  return summarise(loadRow(logits), invTemperature);
+}
+
+/**
+ * The head of a row already summarised by {@link softmaxSummary} (same row, unchanged).
+ *
+ * @example
+ * const head = headOf(logits, summary, { mass: 0.999, maxCount: 1024 });
+ */
+export function headOf(
+  logits: Float32Array,
+  summary: SoftmaxSummary,
+  options: Omit<TopMassOptions, "invTemperature">,
+): TopMass {
+  return head(loadRow(logits), logits, summary, options);
+}
+
 /**
  * Entropy and head of softmax(logits * invTemperature) in O(V).
  *
@@ -37,21 +70,32 @@ export interface TopMassOptions {
  * const { entropy, ids, probs } = topMass(logits, { mass: 0.999, maxCount: 256 });
  */
 export function topMass(logits: Float32Array, options: TopMassOptions): TopMass {
-  const invT = options.invTemperature ?? 1;
   const row = loadRow(logits);
+  return head(row, logits, summarise(row, options.invTemperature ?? 1), options);
+}
+
+function summarise(row: LoadedRow, invTemperature: number): SoftmaxSummary {
   const max = row.max();
   if (max === Number.NEGATIVE_INFINITY) throw new Error("topMass: every logit is -Infinity");
-  const { z, moment } = row.softmaxStats(max, invT);
-  const entropy = Math.log(z) - moment / z;
-  // The head is a prefix of the top maxCount; most rows reach the mass within a few tokens, so ask for
-  // a short top first and widen only when its mass falls short.
+  const { z, moment } = row.softmaxStats(max, invTemperature);
+  return { max, z, entropy: Math.log(z) - moment / z, invTemperature };
+}
+
+// The head is a prefix of the top maxCount; most rows reach the mass within a few tokens, so ask for a
+// short top first and widen only when its mass falls short.
+function head(
+  row: LoadedRow,
+  logits: Float32Array,
+  { max, z, entropy, invTemperature }: SoftmaxSummary,
+  options: Omit<TopMassOptions, "invTemperature">,
+): TopMass {
   for (let k = Math.min(options.maxCount, FIRST_TOP); ; k = Math.min(options.maxCount, k * WIDEN)) {
     const top = row.topK(k);
     const probs = new Float64Array(top.length);
     let kept = 0;
     let mass = 0;
     while (kept < top.length && mass < options.mass) {
-      probs[kept] = expNonPositive((logits[top[kept]] - max) * invT) / z;
+      probs[kept] = expNonPositive((logits[top[kept]] - max) * invTemperature) / z;
       mass += probs[kept++];
     }
     if (mass >= options.mass || top.length < k || k === options.maxCount)

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { topMass } from "../../src/decoding/index.js";
+import { headOf, softmaxSummary, topMass } from "../../src/decoding/index.js";
 import { type LogitsShape, refSortedIds, refTopMass, syntheticLogits } from "./reference.js";
 
 const SHAPES: LogitsShape[] = ["peaked", "two-way", "head50", "head500", "flat"];
@@ -56,4 +56,12 @@ test("topMass on a 152k row is much cheaper than one full sort", () => {
   const sort = time(() => refSortedIds(logits), 3);
   // Relative, so a loaded machine does not fail it: the fast path must stay far below O(V log V).
   assert.ok(fast < sort / 3, `topMass ${fast.toFixed(2)} ms vs full sort ${sort.toFixed(2)} ms`);
+});
+
+test("a summary now and the head later give what topMass gives at once", () => {
+  const logits = syntheticLogits("head500", 151936, 5);
+  const summary = softmaxSummary(logits, 1 / 0.7);
+  const later = headOf(logits, summary, { mass: 0.99, maxCount: 1024 });
+  assert.deepEqual(later, topMass(logits, { mass: 0.99, maxCount: 1024, invTemperature: 1 / 0.7 }));
+  assert.equal(summary.entropy, later.entropy);
 });
