@@ -2,7 +2,10 @@
  * @module `npm run bench -- swir [--json] [--quant q8_0]`: what a SwiReasoning latent step costs against an
  * explicit one on the Qwen3-0.6B shape. Each step's time (controller, next input vector, llama_decode) is
  * attributed to what that step fed back: a soft mixture (latent) or one token row (explicit). A plain
- * `cot` run gives the baseline of an explicit step without SwiReasoning's entropy pass.
+ * `cot` run of the same prompt gives the baseline at every position; since a step's cost grows with its
+ * position (attention over the context) and latent and explicit steps fall at different positions, the
+ * `*_same_position` ratios compare each step with cot at the same position, and their quotient is the
+ * latent-vs-explicit cost with the position taken out.
  */
 import { type GenerateRequest, generate } from "../src/decoding/index.js";
 import { createEngine, loadModel, Scheduler } from "../src/engine/index.js";
@@ -23,7 +26,12 @@ export async function main(args: string[]): Promise<void> {
     maxTokens: 160,
     ignoreEos: true,
   });
-  const times = { latent: [] as number[], explicit: [] as number[], cot: [] as number[] };
+  // Per step index (= position after the prompt): the swir run's intervals by what was fed, and cot's.
+  // Latent and explicit steps fall at different positions (a random model tends to end its runs in latent
+  // mode, where the context is longest), so each is also compared with cot at the same positions.
+  const steps = 160;
+  const swirSteps: { fed: "token" | "mixture"; ms: number }[][] = Array.from({ length: steps }, () => []);
+  const cotSteps: number[][] = Array.from({ length: steps }, () => []);
   for (let round = 0; round < 2; round++) {
     for (const method of ["swir", "cot"] as const) {
       let last = 0;
@@ -35,25 +43,36 @@ export async function main(args: string[]): Promise<void> {
       )) {
         const now = performance.now();
         // the interval since the previous step is the cost of feeding what that step chose, then deciding this one
-        if (step.index > 0)
-          (method === "cot" ? times.cot : lastFed === "mixture" ? times.latent : times.explicit).push(
-            now - last,
-          );
+        if (step.index > 0) {
+          if (method === "cot") cotSteps[step.index].push(now - last);
+          else swirSteps[step.index].push({ fed: lastFed, ms: now - last });
+        }
         last = now;
         lastFed = step.fed;
       }
     }
   }
+  const cotAt = cotSteps.map(mean);
+  const of = (fed: "token" | "mixture") =>
+    swirSteps.flatMap((list, index) => list.filter((s) => s.fed === fed).map((s) => ({ index, ms: s.ms })));
+  const latent = of("mixture");
+  const explicit = of("token");
+  // mean over steps of (step time / cot's mean time at the same index)
+  const vsCot = (xs: { index: number; ms: number }[]) => mean(xs.map((x) => x.ms / cotAt[x.index]));
   const result = {
     bench: "swir_step_cost",
     quant,
-    latent_steps: times.latent.length,
-    explicit_steps: times.explicit.length,
-    latent_ms: Number(mean(times.latent).toFixed(2)),
-    explicit_ms: Number(mean(times.explicit).toFixed(2)),
-    cot_ms: Number(mean(times.cot).toFixed(2)),
-    ratio_latent_vs_explicit: Number((mean(times.latent) / mean(times.explicit)).toFixed(3)),
-    ratio_latent_vs_cot: Number((mean(times.latent) / mean(times.cot)).toFixed(3)),
+    latent_steps: latent.length,
+    explicit_steps: explicit.length,
+    latent_ms: Number(mean(latent.map((x) => x.ms)).toFixed(2)),
+    explicit_ms: Number(mean(explicit.map((x) => x.ms)).toFixed(2)),
+    cot_ms: Number(mean(cotSteps.flat()).toFixed(2)),
+    ratio_latent_vs_explicit: Number(
+      (mean(latent.map((x) => x.ms)) / mean(explicit.map((x) => x.ms))).toFixed(3),
+    ),
+    latent_vs_cot_same_position: Number(vsCot(latent).toFixed(3)),
+    explicit_vs_cot_same_position: Number(vsCot(explicit).toFixed(3)),
+    ratio_latent_vs_explicit_same_position: Number((vsCot(latent) / vsCot(explicit)).toFixed(3)),
   };
   console.log(json ? JSON.stringify(result) : result);
   process.exit(0);
