@@ -9,7 +9,13 @@ import { bindLibraries, type LlamaApi } from "./ffi.js";
 import { validateGguf } from "./gguf-check.js";
 import { installLogFilter } from "./log.js";
 import { LlamaModel } from "./model.js";
-import { BINDING_TARGET, type ContextParams, checkLayouts, type ModelParams } from "./structs.js";
+import {
+  BINDING_TARGET,
+  type ContextParams,
+  checkLayouts,
+  type ModelParams,
+  type ThreadpoolParams,
+} from "./structs.js";
 
 /** A ggml backend device (ggml_backend_dev_type: 0 CPU, 1 GPU, 2 integrated GPU, 3 accelerator). */
 export interface BackendDevice {
@@ -120,9 +126,12 @@ export function loadLlama(opts: { libDir?: string; gpu?: GpuPreference } = {}): 
   api.ggml_backend_load_all_from_path(location.dir);
   if (location.extDir) api.ggml_backend_load_all_from_path(location.extDir);
   api.llama_backend_init();
+  const threadpoolDefaults = {} as ThreadpoolParams;
+  api.ggml_threadpool_params_init(threadpoolDefaults, 1);
   checkLayouts(
     api.llama_model_default_params() as ModelParams,
     api.llama_context_default_params() as ContextParams,
+    threadpoolDefaults,
   );
   loaded = new Llama(api, location);
   return loaded;

@@ -2,7 +2,6 @@
  * @module A loaded llama.cpp model: its sizes and metadata, llama.cpp's own tokenizer, and the factory
  * for contexts.
  */
-
 import { LlamaContext } from "./context.js";
 import { physicalCores } from "./discovery.js";
 import { LlamaError } from "./errors.js";

@@ -99,7 +99,6 @@ export interface Batch {
 /** ggml_type values used for the KV cache (ggml.h). */
 export const GGML_TYPE = { F32: 0, F16: 1 } as const;
 
-/** Sizes on LP64 (x86-64 / arm64 Linux and macOS), counted from the header. */
 /** ggml_threadpool_params (ggml.h); GGML_MAX_N_THREADS = 512. */
 export const GgmlThreadpoolParams = koffi.struct("ggml_threadpool_params", {
   cpumask: koffi.array("uint8_t", 512, "Typed"), // bool[512]
@@ -111,17 +110,18 @@ export const GgmlThreadpoolParams = koffi.struct("ggml_threadpool_params", {
 });
 
 /** The fields of ggml_threadpool_params Rio reads or sets. */
-export interface ThreadpoolParams {
+export type ThreadpoolParams = {
   n_threads: number;
   prio: number;
   poll: number;
   strict_cpu: boolean;
   paused: boolean;
-}
+};
 
-/** What ggml_threadpool_params_init(p, n) writes in v0.4.0 (ggml.c), besides n_threads = n. */
-export const THREADPOOL_DEFAULTS = { prio: 0, poll: 50, strict_cpu: false, paused: false } as const;
+/** What ggml_threadpool_params_init(p, 1) writes in v0.4.0 (ggml.c). */
+const THREADPOOL_DEFAULTS = { n_threads: 1, prio: 0, poll: 50, strict_cpu: false, paused: false };
 
+/** Sizes on LP64 (x86-64 / arm64 Linux and macOS), counted from the header. */
 const EXPECTED_SIZES: [string, TypeObject, number][] = [
   ["llama_model_params", LlamaModelParams, 80],
   ["llama_context_params", LlamaContextParams, 160],
@@ -188,7 +188,7 @@ const CONTEXT_DEFAULTS: Record<string, number | boolean | null> = {
   ctx_other: null,
 };
 
-export function mismatch(what: string, expected: unknown, got: unknown): LlamaError {
+function mismatch(what: string, expected: unknown, got: unknown): LlamaError {
   return new LlamaError(
     `llama.cpp struct layout mismatch: ${what} expected ${String(expected)} got ${String(got)}; ` +
       `Rio's binding is written for ${BINDING_TARGET}`,
@@ -213,11 +213,16 @@ function checkDefaults(
  * Throws a "layout-mismatch" LlamaError unless the struct sizes and the library's default parameter
  * structs are exactly those of the pinned release.
  */
-export function checkLayouts(modelDefaults: ModelParams, contextDefaults: ContextParams): void {
+export function checkLayouts(
+  modelDefaults: ModelParams,
+  contextDefaults: ContextParams,
+  threadpoolDefaults: ThreadpoolParams,
+): void {
   for (const [name, type, size] of EXPECTED_SIZES) {
     const got = koffi.sizeof(type);
     if (got !== size) throw mismatch(`sizeof(${name})`, size, got);
   }
   checkDefaults("llama_model_params", modelDefaults, MODEL_DEFAULTS);
   checkDefaults("llama_context_params", contextDefaults, CONTEXT_DEFAULTS);
+  checkDefaults("ggml_threadpool_params", threadpoolDefaults, THREADPOOL_DEFAULTS);
 }

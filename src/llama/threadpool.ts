@@ -6,7 +6,7 @@
  */
 import koffi from "koffi";
 import { type LlamaApi, ThreadpoolFree, ThreadpoolNew } from "./ffi.js";
-import { mismatch, THREADPOOL_DEFAULTS, type ThreadpoolParams } from "./structs.js";
+import type { ThreadpoolParams } from "./structs.js";
 
 /** A ggml threadpool owned by one context. */
 export class Threadpool {
@@ -26,11 +26,7 @@ export class Threadpool {
     const freeFn = api.ggml_backend_reg_get_proc_address(reg, "ggml_threadpool_free");
     if (!newFn || !freeFn) return undefined;
     const params = {} as ThreadpoolParams;
-    api.ggml_threadpool_params_init(params, threads);
-    // The defaults read back prove the struct layout before ggml reads a struct Rio wrote.
-    for (const [field, expected] of Object.entries({ n_threads: threads, ...THREADPOOL_DEFAULTS }))
-      if (params[field as keyof ThreadpoolParams] !== expected)
-        throw mismatch(`ggml_threadpool_params.${field}`, expected, params[field as keyof ThreadpoolParams]);
+    api.ggml_threadpool_params_init(params, threads); // layout proven at load (checkLayouts)
     params.poll = poll;
     const handle = koffi.call(newFn, ThreadpoolNew, params);
     return handle ? new Threadpool(handle, freeFn) : undefined;

@@ -3,7 +3,7 @@ import os from "node:os";
 import { test } from "node:test";
 import { locateLibraries } from "../../src/llama/discovery.js";
 import { type LlamaError, loadLlama, physicalCores } from "../../src/llama/index.js";
-import { checkLayouts } from "../../src/llama/structs.js";
+import { checkLayouts, type ThreadpoolParams } from "../../src/llama/structs.js";
 
 test("loadLlama finds the installed CPU package, loads the backends and passes the struct self-check", () => {
   const llama = loadLlama();
@@ -18,12 +18,22 @@ test("loadLlama finds the installed CPU package, loads the backends and passes t
 
 test("the layout check names the field that differs", () => {
   const llama = loadLlama();
-  const api = (llama as unknown as { api: Record<string, () => Record<string, unknown>> }).api;
+  const api = (llama as unknown as { api: Record<string, (...args: unknown[]) => Record<string, unknown>> })
+    .api;
   const model = api.llama_model_default_params();
   const context = api.llama_context_default_params();
-  assert.doesNotThrow(() => checkLayouts(model, context));
+  const pool: Record<string, unknown> = {};
+  api.ggml_threadpool_params_init(pool, 1);
+  const threadpool = pool as unknown as ThreadpoolParams;
+  assert.doesNotThrow(() => checkLayouts(model, context, threadpool));
   assert.throws(
-    () => checkLayouts(model, { ...context, n_ubatch: 1024 }),
+    () => checkLayouts(model, context, { ...threadpool, poll: 7 }),
+    (e: LlamaError) =>
+      e.code === "layout-mismatch" &&
+      e.message.includes("field ggml_threadpool_params.poll expected 50 got 7"),
+  );
+  assert.throws(
+    () => checkLayouts(model, { ...context, n_ubatch: 1024 }, threadpool),
     (e: LlamaError) =>
       e.code === "layout-mismatch" &&
       e.message.includes("field llama_context_params.n_ubatch expected 512 got 1024") &&
