@@ -2,7 +2,8 @@
  * @module Log-probabilities of a step's token and of the most likely alternatives, from the model's raw
  * logits row (before temperature and filtering), as OpenAI's `logprobs` / `top_logprobs` report them.
  */
-import { loadRow } from "../kernels/index.js";
+import { topKIndices } from "./top-k.js";
+import { softmaxSummary } from "./top-mass.js";
 
 /** The chosen token's log-probability and the `top` most likely tokens, most likely first. */
 export interface TokenLogprob {
@@ -16,9 +17,8 @@ export interface TokenLogprob {
  * tokenLogprob(new Float32Array([0, Math.log(3)]), 1, 1); // { logprob: log(0.75), top: [{ id: 1, logprob: log(0.75) }] }
  */
 export function tokenLogprob(logits: Float32Array, tokenId: number, topN: number): TokenLogprob {
-  const row = loadRow(logits);
-  const max = row.max();
-  const logZ = max + Math.log(row.softmaxStats(max, 1).z);
-  const top = Array.from(row.topK(topN), (id) => ({ id, logprob: logits[id] - logZ }));
+  const { max, z } = softmaxSummary(logits);
+  const logZ = max + Math.log(z);
+  const top = Array.from(topKIndices(logits, topN), (id) => ({ id, logprob: logits[id] - logZ }));
   return { logprob: logits[tokenId] - logZ, top };
 }
