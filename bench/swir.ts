@@ -1,5 +1,5 @@
 /**
- * @module `npm run bench -- swir [--json] [--quant q8_0]`: what a SwiReasoning latent step costs against an
+ * @module `npm run bench -- swir [--json] [--quant q8_0] [--rounds 4]`: what a SwiReasoning latent step costs against an
  * explicit one on the Qwen3-0.6B shape. Each step's time (controller, next input vector, llama_decode) is
  * attributed to what that step fed back: a soft mixture (latent) or one token row (explicit). A plain
  * `cot` run of the same prompt gives the baseline at every position; since a step's cost grows with its
@@ -32,8 +32,10 @@ export async function main(args: string[]): Promise<void> {
   const steps = 160;
   const swirSteps: { fed: "token" | "mixture"; ms: number }[][] = Array.from({ length: steps }, () => []);
   const cotSteps: number[][] = Array.from({ length: steps }, () => []);
-  for (let round = 0; round < 2; round++) {
-    for (const method of ["swir", "cot"] as const) {
+  // ABBA order (swir, cot, cot, swir, ...): a slow drift of the machine's speed then weighs on both alike
+  const rounds = Number(args[args.indexOf("--rounds") + 1]) || 4;
+  for (let round = 0; round < rounds; round++) {
+    for (const method of round % 2 === 0 ? (["swir", "cot"] as const) : (["cot", "swir"] as const)) {
       let last = 0;
       let lastFed: "token" | "mixture" = "token";
       for await (const step of generate(
