@@ -16,6 +16,8 @@ export type ReferenceInput = { tokens: number[] } | { embeddings: Float64Array[]
 export interface ForwardOptions {
   /** Intermediates to return, e.g. `embd`, `L0.attn_norm`, `L3.q_norm`, `final_norm` (see each architecture). */
   capture?: string[];
+  /** Compute the logits (default true); false leaves `logits` empty, for callers that want intermediates only. */
+  logits?: boolean;
 }
 
 export interface ForwardResult {
@@ -115,7 +117,7 @@ export abstract class DecoderReference {
 
     const normed = x.map((r) => rmsNorm(r, this.finalNorm, eps));
     cb.rows("final_norm", -1, normed);
-    const logits = normed.map((r) => linear(this.lmHead, r));
+    const logits = opts.logits === false ? [] : normed.map((r) => linear(this.lmHead, r));
     cb.check();
     return { logits, captured: cb.captured };
   }

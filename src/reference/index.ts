@@ -19,6 +19,7 @@ import { Qwen3MoeReference } from "./qwen3_moe.js";
 export { KVCache, type LayerCache, LinearAttentionState, ReferenceCache } from "./cache.js";
 export type { ForwardOptions, ForwardResult, ReferenceInput } from "./decoder.js";
 export { DecoderReference } from "./decoder.js";
+export { type TrainHeadOptions, type TrainHeadResult, trainLmHead } from "./train-head.js";
 export { Qwen3_5MoeReference, Qwen3_5Reference, Qwen3MoeReference, Qwen3Reference };
 
 /** model_type -> reference class, one line each. */

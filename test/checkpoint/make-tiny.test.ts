@@ -103,6 +103,33 @@ test("same seed gives the same bytes; another seed differs", () => {
   assert.notDeepEqual(read(a, "model.safetensors"), read(c, "model.safetensors"));
 });
 
+test("given weights replace the seeded ones; a wrong size or an unknown name is an error naming it", () => {
+  const dir = tmp();
+  const overrides = { ...vocab, tie_word_embeddings: false };
+  const head = Float32Array.from({ length: 512 * 64 }, (_, i) => i % 7);
+  makeTinyModel({ arch: "qwen3", out: dir, dtype: "f32", overrides, weights: { "lm_head.weight": head } });
+  const ckpt = openCheckpoint(dir);
+  try {
+    assert.deepEqual(ckpt.readFloat32("lm_head.weight"), head);
+  } finally {
+    ckpt.close();
+  }
+  assert.throws(
+    () =>
+      makeTinyModel({
+        arch: "qwen3",
+        out: tmp(),
+        overrides,
+        weights: { "lm_head.weight": head.subarray(1) },
+      }),
+    /lm_head\.weight.*32767 values.*32768/,
+  );
+  assert.throws(
+    () => makeTinyModel({ arch: "qwen3", out: tmp(), overrides, weights: { "lm_head.wieght": head } }),
+    /lm_head\.wieght/,
+  );
+});
+
 test("config.json and generation_config.json carry what HF loaders expect", () => {
   const out = tmp();
   makeTinyModel({ arch: "qwen3", out, dtype: "f32", overrides: { ...vocab, tie_word_embeddings: false } });

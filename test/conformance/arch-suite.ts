@@ -16,7 +16,7 @@ import {
   type TinyFixture,
 } from "./harness.js";
 
-/** How far Q8_0 may drift from F32 on this architecture's tiny random-weight model. */
+/** How far Q8_0 may drift from F32 on this architecture's tiny model (random body, trained head). */
 export interface Q8Bounds {
   /** Max mean KL(F32 || Q8_0) in nats. */
   klMax: number;

@@ -1,6 +1,6 @@
 /**
- * @module The conformance harness shared by every architecture: a tiny checkpoint from make-tiny, its
- * float64 reference, and the engine on GGUF conversions of it. Used by the CI test and by
+ * @module The conformance harness shared by every architecture: a tiny checkpoint from make-tiny with a
+ * trained LM head, its float64 reference, and the engine on GGUF conversions of it. Used by the CI test and by
  * `npm run conformance`.
  */
 import * as fs from "node:fs";
@@ -14,19 +14,13 @@ import {
   type Quant,
 } from "../../src/checkpoint/index.js";
 import { createEngine, type Engine, loadModel, type RioModel } from "../../src/engine/index.js";
-import { openReference } from "../../src/reference/index.js";
-import type { ChatMessage } from "../../src/tokenizer/index.js";
-import { type Agreement, compareLogits } from "./metrics.js";
+import { openReference, trainLmHead } from "../../src/reference/index.js";
+import { RioTokenizer } from "../../src/tokenizer/index.js";
+import { CONFORMANCE_CHAT, TRAINING_CHATS } from "./corpus.js";
 
-/** A real chat: system prompt, a multilingual user turn, and a generation prompt with thinking on. */
-export const CONFORMANCE_CHAT: ChatMessage[] = [
-  { role: "system", content: "You are Rio, a careful assistant. Answer briefly and show your reasoning." },
-  {
-    role: "user",
-    content:
-      "Qual é a soma de 17 e 25? Explique passo a passo. 然后用中文说一句话。 Then write `x = [i**2 for i in range(5)]` in Python.",
-  },
-];
+export { CONFORMANCE_CHAT };
+
+import { type Agreement, compareLogits } from "./metrics.js";
 
 /** One architecture's tiny model converted to the precisions under test. */
 export interface TinyFixture {
@@ -36,16 +30,26 @@ export interface TinyFixture {
   cleanup(): void;
 }
 
-/** Writes a tiny f32 checkpoint of `arch` and converts it to each of `quants`. */
-export function makeFixture(
-  arch: ModelType,
-  quants: Quant[],
-  seed = 7,
-  overrides: Record<string, number> = {},
-): TinyFixture {
+/**
+ * Writes a tiny f32 checkpoint of `arch` with its LM head trained on TRAINING_CHATS (untied, so the
+ * input embeddings stay as seeded) and converts it to each of `quants`.
+ */
+export function makeFixture(arch: ModelType, quants: Quant[], seed = 7): TinyFixture {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `rio-conf-${arch}-`));
   const dir = path.join(root, "hf");
-  makeTinyModel({ arch, out: dir, seed, dtype: "f32", overrides });
+  const options = { arch, out: dir, seed, dtype: "f32" as const, overrides: { tie_word_embeddings: false } };
+  makeTinyModel(options);
+  const tokenizer = RioTokenizer.fromDir(dir);
+  const ckpt = openCheckpoint(dir);
+  try {
+    const { weight } = trainLmHead(
+      openReference(ckpt),
+      TRAINING_CHATS.map((chat) => tokenizer.encodeChat(chat)),
+    );
+    makeTinyModel({ ...options, weights: { "lm_head.weight": weight } });
+  } finally {
+    ckpt.close();
+  }
   const gguf: TinyFixture["gguf"] = {};
   for (const quant of quants) {
     gguf[quant] = path.join(root, `${arch}-${quant}.gguf`);

@@ -32,6 +32,8 @@ export interface MakeTinyOptions {
   dtype?: "bf16" | "f32";
   /** config.json values to change (HF names) */
   overrides?: Partial<TinyShape>;
+  /** Tensors to write instead of seeded values, by HF name (e.g. a trained `lm_head.weight`). */
+  weights?: Record<string, Float32Array>;
 }
 
 const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"];
@@ -60,15 +62,35 @@ export function makeTinyModel(opts: MakeTinyOptions): Record<string, unknown> {
   // Qwen3.5 checkpoints are multimodal wrappers: the text model is stored under model.language_model
   const multimodal = opts.arch === "qwen3_5" || opts.arch === "qwen3_5_moe";
   const seed = opts.seed ?? 0;
-  const tensors: TensorToWrite[] = expectedTensors(config).map((spec) => ({
+  const specs = expectedTensors(config);
+  const unknown = Object.keys(opts.weights ?? {}).filter((name) => !specs.some((spec) => spec.name === name));
+  if (unknown.length > 0)
+    throw new Error(
+      `makeTinyModel: weights for ${unknown.join(", ")}, which this ${opts.arch} model does not have`,
+    );
+  const tensors: TensorToWrite[] = specs.map((spec) => ({
     name:
       multimodal && spec.name.startsWith("model.") ? `model.language_model.${spec.name.slice(6)}` : spec.name,
     dtype,
     shape: spec.shape,
-    data: () => initTensor(spec, seed, shape.hidden_size),
+    data: () => given(opts.weights, spec) ?? initTensor(spec, seed, shape.hidden_size),
   }));
   writeSafetensors(path.join(opts.out, "model.safetensors"), tensors, { format: "pt" });
   return configJson;
+}
+
+/** The caller's values for `spec`, checked against its shape; undefined when none were given. */
+function given(
+  weights: Record<string, Float32Array> | undefined,
+  spec: TensorSpec,
+): Float32Array | undefined {
+  const data = weights && Object.hasOwn(weights, spec.name) ? weights[spec.name] : undefined;
+  const n = spec.shape.reduce((a, b) => a * b, 1);
+  if (data && data.length !== n)
+    throw new Error(
+      `makeTinyModel: weights["${spec.name}"] has ${data.length} values, shape [${spec.shape}] needs ${n}`,
+    );
+  return data;
 }
 
 /**
