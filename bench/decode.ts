@@ -1,5 +1,5 @@
 /**
- * @module `npm run bench -- decode [--json] [--rounds N] [--arch ARCH]`: Rio vs node-llama-cpp vs a bare
+ * @module `npm run bench -- decode [--json] [--rounds 3] [--arch ARCH]`: Rio vs node-llama-cpp vs a bare
  * llama_decode loop at Q8_0 and Q4_0, alternating engines in one script run. Decode tokens/s after
  * contexts of 16, 512 and 2048 tokens, prefill tokens/s (the 2048 row is a 2048-token prompt), peak RSS;
  * then the ratios. qwen3 uses a random Qwen3-0.6B-shaped model; the other architectures a small random
@@ -45,7 +45,7 @@ function modelFor(arch: ModelType): BenchModel {
 
 export async function main(args: string[]): Promise<void> {
   const json = args.includes("--json");
-  const rounds = Number(args[args.indexOf("--rounds") + 1]) || 2;
+  const rounds = Number(args[args.indexOf("--rounds") + 1]) || 3;
   const decodeTokens = 64;
   const arch = (args.includes("--arch") ? args[args.indexOf("--arch") + 1] : "qwen3") as ModelType;
   const model = modelFor(arch);
@@ -53,7 +53,8 @@ export async function main(args: string[]): Promise<void> {
   for (const quant of ["q4_0", "q8_0"] as const) {
     const gguf = model.gguf(quant);
     for (let round = 0; round < rounds; round++)
-      for (const engine of ENGINES) {
+      // ABBA order across rounds: a slow drift of the machine's speed weighs on every engine alike
+      for (const engine of round % 2 === 0 ? ENGINES : [...ENGINES].reverse()) {
         const out = execFileSync(
           process.execPath,
           [
