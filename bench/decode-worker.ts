@@ -1,7 +1,7 @@
 /**
  * @module One engine's decode/prefill measurement, run in its own process so its peak RSS is its own:
  * `node dist/bench/decode-worker.js ENGINE GGUF CTX,CTX,... DECODE_TOKENS PREFILL_TOKENS`, printing one JSON
- * object per context size. Engines: "rio" (Rio's generate loop: TS sampling, every step fed as an
+ * object per context size. Decode tokens/s is 1000 / the median milliseconds between consecutive tokens. Engines: "rio" (Rio's generate loop: TS sampling, every step fed as an
  * embedding), "node-llama-cpp" (its own generation on the same GGUF), "bare" (a llama_decode loop
  * through Rio's binding feeding token ids, argmax in TS: the floor of what the library can do).
  */
@@ -23,24 +23,45 @@ const promptOf = (n: number) => Array.from({ length: n }, (_, i) => 1000 + ((i *
 
 interface Measure {
   prefillSeconds: number;
-  decodeSeconds: number;
+  /** Wall time between consecutive generated tokens, ms. */
+  intervals: number[];
+}
+
+/** Records the time of each generated token; the first one ends the prefill. */
+class TokenClock {
+  private readonly times: number[] = [];
+  constructor(private readonly start = performance.now()) {}
+  tick(): void {
+    this.times.push(performance.now());
+  }
+  measure(): Measure {
+    return {
+      prefillSeconds: (this.times[0] - this.start) / 1000,
+      intervals: this.times.slice(1).map((t, i) => t - this.times[i]),
+    };
+  }
+}
+
+/** The median of `xs`: a noise burst on this shared machine slows a few steps, not the median one. */
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function rio(): Promise<(ctx: number, decode: number) => Promise<Measure>> {
   const model = loadModel(gguf);
   const scheduler = new Scheduler(createEngine(model, { ctx: contextSize, threads }));
   return async (ctx, decode) => {
-    const t0 = performance.now();
-    let first = 0;
-    for await (const step of generate(model, scheduler, {
+    const clock = new TokenClock();
+    for await (const _ of generate(model, scheduler, {
       prompt: promptOf(ctx),
       sampling,
       maxTokens: decode + 1,
       ignoreEos: true,
-    })) {
-      if (step.index === 0) first = performance.now();
-    }
-    return { prefillSeconds: (first - t0) / 1000, decodeSeconds: (performance.now() - first) / 1000 };
+    }))
+      clock.tick();
+    return clock.measure();
   };
 }
 
@@ -56,8 +77,7 @@ async function nodeLlamaCpp(): Promise<(ctx: number, decode: number) => Promise<
   const context = await model.createContext({ contextSize, threads, batchSize: 512 });
   return async (ctx, decode) => {
     const sequence = context.getSequence();
-    const t0 = performance.now();
-    let first = 0;
+    const clock = new TokenClock();
     let n = 0;
     for await (const _ of sequence.evaluate(promptOf(ctx) as never[], {
       temperature: sampling.temperature,
@@ -65,12 +85,11 @@ async function nodeLlamaCpp(): Promise<(ctx: number, decode: number) => Promise<
       topP: sampling.top_p,
       seed: 1,
     })) {
-      if (n++ === 0) first = performance.now();
-      if (n > decode) break;
+      clock.tick();
+      if (++n > decode) break;
     }
-    const end = performance.now();
     sequence.dispose();
-    return { prefillSeconds: (first - t0) / 1000, decodeSeconds: (end - first) / 1000 };
+    return clock.measure();
   };
 }
 
@@ -86,7 +105,7 @@ async function bare(): Promise<(ctx: number, decode: number) => Promise<Measure>
   return async (ctx, decode) => {
     context.seqRemove(0);
     const prompt = promptOf(ctx);
-    const t0 = performance.now();
+    const clock = new TokenClock();
     for (let start = 0; start < ctx; start += 512) {
       const n = Math.min(512, ctx - start);
       const logits = new Uint8Array(n);
@@ -99,14 +118,15 @@ async function bare(): Promise<(ctx: number, decode: number) => Promise<Measure>
       });
     }
     let next = argmax(context.logits(ctx - Math.floor((ctx - 1) / 512) * 512 - 1));
-    const first = performance.now();
+    clock.tick();
     for (let i = 0; i < decode; i++) {
       one.tokens[0] = next;
       one.pos[0] = ctx + i;
       await context.decodeTokens(one);
       next = argmax(context.logits(0));
+      clock.tick();
     }
-    return { prefillSeconds: (first - t0) / 1000, decodeSeconds: (performance.now() - first) / 1000 };
+    return clock.measure();
   };
 }
 
@@ -124,7 +144,7 @@ for (const ctx of contexts) {
   console.log(
     JSON.stringify({
       ctx,
-      decode_tps: decodeTokens / m.decodeSeconds,
+      decode_tps: 1000 / median(m.intervals),
       prefill_tps: ctx / m.prefillSeconds,
       rss_mb: Math.round(rssMb),
     }),

@@ -2,7 +2,7 @@
  * @module `npm run bench -- decode [--json] [--rounds 3] [--arch ARCH]`: Rio vs node-llama-cpp vs a bare
  * llama_decode loop at Q8_0 and Q4_0, alternating engines in one script run. Decode tokens/s after
  * contexts of 16, 512 and 2048 tokens, prefill tokens/s (the 2048 row is a 2048-token prompt), peak RSS;
- * then the ratios. qwen3 uses a random Qwen3-0.6B-shaped model; the other architectures a small random
+ * then the ratios. Decode tokens/s comes from the median time between tokens (see decode-worker.ts). qwen3 uses a random Qwen3-0.6B-shaped model; the other architectures a small random
  * model of the same width (hybrid: 3 linear + 1 full attention layer per 4; MoE: 8 experts, 2 active).
  */
 import { execFileSync } from "node:child_process";
