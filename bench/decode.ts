@@ -2,7 +2,7 @@
  * @module `npm run bench -- decode [--json] [--rounds 3] [--arch ARCH]`: Rio vs node-llama-cpp vs a bare
  * llama_decode loop at Q8_0 and Q4_0, alternating engines in one script run. Decode tokens/s after
  * contexts of 16, 512 and 2048 tokens, prefill tokens/s (the 2048 row is a 2048-token prompt), peak RSS;
- * then the ratios. Decode tokens/s comes from the median time between tokens (see decode-worker.ts). qwen3 uses a random Qwen3-0.6B-shaped model; the other architectures a small random
+ * then the ratios (at context 512, and prefill of 2048; each the median over rounds of a ratio within one round). Decode tokens/s comes from the median time between tokens (see decode-worker.ts). qwen3 uses a random Qwen3-0.6B-shaped model; the other architectures a small random
  * model of the same width (hybrid: 3 linear + 1 full attention layer per 4; MoE: 8 experts, 2 active).
  */
 import { execFileSync } from "node:child_process";
@@ -11,6 +11,7 @@ import { type BenchModel, benchModel } from "./bench-models.js";
 
 interface Row {
   engine: string;
+  round: number;
   quant: string;
   ctx: number;
   decode_tps: number;
@@ -70,7 +71,7 @@ export async function main(args: string[]): Promise<void> {
             stdio: ["ignore", "pipe", "inherit"],
           },
         );
-        for (const line of out.trim().split("\n")) rows.push({ engine, quant, ...JSON.parse(line) });
+        for (const line of out.trim().split("\n")) rows.push({ engine, quant, round, ...JSON.parse(line) });
       }
   }
   // best of the rounds per (engine, quant, ctx): the machine is noisy, interference only slows a run down
@@ -90,23 +91,34 @@ export async function main(args: string[]): Promise<void> {
         : row,
     );
   }
-  const get = (engine: string, quant: string, ctx: number) => best.get(`${engine}/${quant}/${ctx}`) as Row;
-  const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+  // Each ratio is taken within a round, between engines run back to back, then the median over rounds:
+  // the machine's speed drifts by ±15% over tens of seconds, which a ratio of two bests does not cancel.
+  const paired = (
+    field: "decode_tps" | "prefill_tps" | "rss_mb",
+    a: string,
+    b: string,
+    quant: string,
+    ctx = 512,
+  ) => {
+    const at = (engine: string, round: number) =>
+      rows.find((r) => r.engine === engine && r.quant === quant && r.ctx === ctx && r.round === round) as Row;
+    const ratios = Array.from({ length: rounds }, (_, round) => at(a, round)[field] / at(b, round)[field]);
+    return Number(median(ratios).toFixed(3));
+  };
   const summary = {
     arch,
-    ratio_decode_q4: ratio(get("rio", "q4_0", 512).decode_tps, get("node-llama-cpp", "q4_0", 512).decode_tps),
-    ratio_decode_q8: ratio(get("rio", "q8_0", 512).decode_tps, get("node-llama-cpp", "q8_0", 512).decode_tps),
-    ratio_prefill_q4: ratio(
-      get("rio", "q4_0", 512).prefill_tps,
-      get("node-llama-cpp", "q4_0", 512).prefill_tps,
-    ),
-    overhead_vs_bare_q4: ratio(get("rio", "q4_0", 512).decode_tps, get("bare", "q4_0", 512).decode_tps),
-    ratio_rss_q4: ratio(get("rio", "q4_0", 512).rss_mb, get("node-llama-cpp", "q4_0", 512).rss_mb),
+    ratio_decode_q4: paired("decode_tps", "rio", "node-llama-cpp", "q4_0"),
+    ratio_decode_q8: paired("decode_tps", "rio", "node-llama-cpp", "q8_0"),
+    ratio_prefill_q4: paired("prefill_tps", "rio", "node-llama-cpp", "q4_0"),
+    ratio_prefill_2048_q4: paired("prefill_tps", "rio", "node-llama-cpp", "q4_0", 2048),
+    overhead_vs_bare_q4: paired("decode_tps", "rio", "bare", "q4_0"),
+    ratio_rss_q4: paired("rss_mb", "rio", "node-llama-cpp", "q4_0"),
   };
   for (const row of best.values()) {
+    const { round: _, ...fields } = row;
     const rounded = {
       arch,
-      ...row,
+      ...fields,
       decode_tps: Number(row.decode_tps.toFixed(2)),
       prefill_tps: Number(row.prefill_tps.toFixed(1)),
     };
@@ -117,4 +129,10 @@ export async function main(args: string[]): Promise<void> {
     );
   }
   console.log(json ? JSON.stringify(summary) : summary);
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
