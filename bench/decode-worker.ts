@@ -1,14 +1,16 @@
 /**
  * @module One engine's decode/prefill measurement, run in its own process so its peak RSS is its own:
  * `node dist/bench/decode-worker.js ENGINE GGUF CTX,CTX,... DECODE_TOKENS PREFILL_TOKENS`, printing one JSON
- * object per context size. Decode tokens/s is 1000 / the median milliseconds between consecutive tokens. Engines: "rio" (Rio's generate loop: TS sampling, every step fed as an
- * embedding), "node-llama-cpp" (its own generation on the same GGUF), "bare" (a llama_decode loop
- * through Rio's binding feeding token ids, argmax in TS: the floor of what the library can do).
+ * object per context size. Decode tokens/s is 1000 / the median milliseconds between consecutive tokens.
+ * Engines: "rio" (Rio's generate loop: TS sampling, every step fed as an embedding), "node-llama-cpp" (its
+ * own generation on the same GGUF), "bare" (a llama_decode loop through Rio's binding feeding token ids,
+ * argmax in TS: the floor of what the library can do).
  */
 
 import { generate } from "../src/decoding/index.js";
 import { createEngine, loadModel, Scheduler } from "../src/engine/index.js";
 import { loadLlama, physicalCores } from "../src/llama/index.js";
+import { median } from "./median.js";
 
 const [engine, gguf, ctxList, decodeArg, prefillArg] = process.argv.slice(2);
 const contexts = ctxList.split(",").map(Number);
@@ -40,13 +42,6 @@ class TokenClock {
       intervals: this.times.slice(1).map((t, i) => t - this.times[i]),
     };
   }
-}
-
-/** The median of `xs`: a noise burst on this shared machine slows a few steps, not the median one. */
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function rio(): Promise<(ctx: number, decode: number) => Promise<Measure>> {

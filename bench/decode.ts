@@ -1,13 +1,16 @@
 /**
  * @module `npm run bench -- decode [--json] [--rounds 3] [--arch ARCH]`: Rio vs node-llama-cpp vs a bare
- * llama_decode loop at Q8_0 and Q4_0, alternating engines in one script run. Decode tokens/s after
- * contexts of 16, 512 and 2048 tokens, prefill tokens/s (the 2048 row is a 2048-token prompt), peak RSS;
- * then the ratios (at context 512, and prefill of 2048; each the median over rounds of a ratio within one round). Decode tokens/s comes from the median time between tokens (see decode-worker.ts). qwen3 uses a random Qwen3-0.6B-shaped model; the other architectures a small random
- * model of the same width (hybrid: 3 linear + 1 full attention layer per 4; MoE: 8 experts, 2 active).
+ * llama_decode loop at Q8_0 and Q4_0, alternating engines in one script run. Decode tokens/s after contexts
+ * of 16, 512 and 2048 tokens, prefill tokens/s (the 2048 row is a 2048-token prompt), peak RSS; then the
+ * ratios (at context 512, and prefill of 2048; each the median over rounds of a ratio within one round).
+ * Decode tokens/s comes from the median time between tokens (see decode-worker.ts). qwen3 uses a random
+ * Qwen3-0.6B-shaped model; the other architectures a small random model of the same width (hybrid: 3 linear
+ * + 1 full attention layer per 4; MoE: 8 experts, 2 active).
  */
 import { execFileSync } from "node:child_process";
 import { MODEL_TYPES, type ModelType } from "../src/checkpoint/index.js";
 import { type BenchModel, benchModel } from "./bench-models.js";
+import { median } from "./median.js";
 
 interface Row {
   engine: string;
@@ -129,10 +132,4 @@ export async function main(args: string[]): Promise<void> {
     );
   }
   console.log(json ? JSON.stringify(summary) : summary);
-}
-
-function median(xs: number[]): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
