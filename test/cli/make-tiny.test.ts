@@ -4,8 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, test } from "node:test";
 import { Command } from "commander";
-import { loadTextConfig } from "../../src/checkpoint/index.js";
+import { loadTextConfig, openCheckpoint } from "../../src/checkpoint/index.js";
 import { register } from "../../src/cli/commands/make-tiny.js";
+import { RioTokenizer } from "../../src/tokenizer/index.js";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "rio-cli-tiny-"));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -61,5 +62,35 @@ test("rio make-tiny rejects unknown architectures and bad numbers", async () => 
   await assert.rejects(
     run(["--arch", "qwen3", "--out", path.join(root, "unused"), "--layers", "0"]),
     /expected an integer >= 1/,
+  );
+});
+
+test("rio make-tiny --train-head trains an untied head on the file's paragraphs; a missing file is named", async () => {
+  const out = fs.mkdtempSync(path.join(root, "d"));
+  const text = path.join(root, "corpus.txt");
+  fs.writeFileSync(text, "The cat sat on the mat.\n\nThe dog sat on the log.\n\n\nx = 1 + 2\n");
+  await run(["--arch", "qwen3", "--out", out, "--dtype", "f32", "--train-head", text]);
+  assert.equal(loadTextConfig(out).tie_word_embeddings, false);
+  const ckpt = openCheckpoint(out);
+  try {
+    const head = ckpt.readFloat32("lm_head.weight");
+    const hidden = loadTextConfig(out).hidden_size;
+    const trained = new Set<number>();
+    for (let id = 0; id < head.length / hidden; id++)
+      if (head.subarray(id * hidden, (id + 1) * hidden).some((v) => v !== 0)) trained.add(id);
+    // rows for the tokens that follow another token in the paragraphs, and only those
+    const tokenizer = RioTokenizer.fromDir(out);
+    const targets = new Set(
+      ["The cat sat on the mat.", "The dog sat on the log.", "x = 1 + 2"].flatMap((p) =>
+        tokenizer.encode(p).slice(1),
+      ),
+    );
+    assert.deepEqual([...trained].sort(), [...targets].sort());
+  } finally {
+    ckpt.close();
+  }
+  await assert.rejects(
+    run(["--arch", "qwen3", "--out", out, "--train-head", path.join(root, "missing.txt")]),
+    /--train-head .*missing\.txt: cannot read/,
   );
 });

@@ -1,16 +1,21 @@
 /**
  * @module `rio make-tiny`: writes a small, seeded, fully loadable Hugging Face checkpoint of any supported
- * architecture, for tests and conformance runs.
+ * architecture, for tests and conformance runs; `--train-head FILE` also trains its LM head on a text.
  */
+import * as fs from "node:fs";
 import type { Command } from "commander";
 import {
+  type MakeTinyOptions,
   MODEL_TYPES,
   type ModelType,
   makeTinyModel,
+  openCheckpoint,
   SHAPE_PRESETS,
   type ShapePreset,
   type TinyShape,
 } from "../../checkpoint/index.js";
+import { openReference, trainLmHead } from "../../reference/index.js";
+import { RioTokenizer } from "../../tokenizer/index.js";
 import { integerParser, oneOf } from "../parsers.js";
 
 interface MakeTinyFlags {
@@ -30,6 +35,7 @@ interface MakeTinyFlags {
   moeIntermediate?: number;
   vocab?: number;
   untied?: boolean;
+  trainHead?: string;
 }
 
 const positiveInt = integerParser(1);
@@ -58,6 +64,10 @@ export function register(program: Command): void {
     .option("--moe-intermediate <n>", "moe_intermediate_size", positiveInt)
     .option("--vocab <n>", "vocab_size (default 151936, Qwen3's padded size)", positiveInt)
     .option("--untied", "write a separate lm_head.weight (tie_word_embeddings = false)")
+    .option(
+      "--train-head <file>",
+      "train the LM head (untied) on a UTF-8 text file, one text per blank-line-separated paragraph",
+    )
     .action((flags: MakeTinyFlags) => {
       const overrides: Partial<TinyShape> = {
         num_hidden_layers: flags.layers,
@@ -70,16 +80,47 @@ export function register(program: Command): void {
         num_experts_per_tok: flags.expertsPerToken,
         moe_intermediate_size: flags.moeIntermediate,
         vocab_size: flags.vocab,
-        tie_word_embeddings: flags.untied ? false : undefined,
+        tie_word_embeddings: flags.untied || flags.trainHead ? false : undefined,
       };
-      makeTinyModel({
+      const options: MakeTinyOptions = {
         arch: flags.arch as ModelType,
         out: flags.out,
         seed: flags.seed,
         shape: flags.shape as ShapePreset | undefined,
         dtype: flags.dtype as "bf16" | "f32",
         overrides,
-      });
+      };
+      makeTinyModel(options);
+      if (flags.trainHead) trainHead(options, flags.trainHead);
       process.stdout.write(`wrote ${flags.arch} checkpoint to ${flags.out}\n`);
     });
+}
+
+/** Trains the head of the checkpoint just written on the paragraphs of `textFile`, then rewrites it. */
+function trainHead(options: MakeTinyOptions, textFile: string): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(textFile, "utf8");
+  } catch (error) {
+    throw new Error(`--train-head ${textFile}: cannot read the file (${(error as Error).message})`);
+  }
+  const tokenizer = RioTokenizer.fromDir(options.out);
+  const texts = text
+    .split(/\n\s*\n/)
+    .map((paragraph) => tokenizer.encode(paragraph.trim()))
+    .filter((ids) => ids.length >= 2);
+  if (texts.length === 0)
+    throw new Error(`--train-head ${textFile}: no paragraph of two or more tokens to train on`);
+  const ckpt = openCheckpoint(options.out);
+  const result = (() => {
+    try {
+      return trainLmHead(openReference(ckpt), texts);
+    } finally {
+      ckpt.close();
+    }
+  })();
+  makeTinyModel({ ...options, weights: { "lm_head.weight": result.weight } });
+  process.stdout.write(
+    `trained the LM head on ${texts.length} paragraphs: loss ${result.lossBefore.toFixed(3)} -> ${result.lossAfter.toFixed(3)} nats, accuracy ${result.accuracy.toFixed(3)}\n`,
+  );
 }
