@@ -1,7 +1,7 @@
 /**
  * @module reference/train-head
  * Trains the LM head of a (tiny, untied) checkpoint on token sequences, the rest of the model fixed: a
- * softmax regression from the reference's `final_norm` rows to the next token, full batch, Adam.
+ * softmax regression from the reference's `final_norm` rows to the next token, full batch, AdamW.
  *
  * Why: a random-weight model's next-token distribution is nearly flat at the top (its best tokens are
  * near-ties), so any quantisation flips its argmax at a few percent of positions, unlike a trained
@@ -14,9 +14,9 @@
 import type { DecoderReference } from "./decoder.js";
 
 export interface TrainHeadOptions {
-  /** Full-batch Adam steps (default 300). */
+  /** Full-batch AdamW steps (default 300). */
   steps?: number;
-  /** Adam learning rate (default 0.05). */
+  /** AdamW learning rate (default 0.05). */
   learningRate?: number;
   /**
    * Decoupled weight decay per step (AdamW, default 0.2): keeps the logits in the range of a real

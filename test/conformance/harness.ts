@@ -1,25 +1,16 @@
 /**
  * @module The conformance harness shared by every architecture: a tiny checkpoint from make-tiny with a
- * trained LM head, its float64 reference, and the engine on GGUF conversions of it. Used by the CI test and by
- * `npm run conformance`.
+ * trained LM head, its float64 reference, and the engine on GGUF conversions of it. Used by the CI test
+ * and by `npm run conformance`.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  convertToGguf,
-  type ModelType,
-  makeTinyModel,
-  openCheckpoint,
-  type Quant,
-} from "../../src/checkpoint/index.js";
+import { convertToGguf, type ModelType, openCheckpoint, type Quant } from "../../src/checkpoint/index.js";
+import { makeTrainedTinyModel } from "../../src/cli/trained-tiny.js";
 import { createEngine, type Engine, loadModel, type RioModel } from "../../src/engine/index.js";
-import { openReference, trainLmHead } from "../../src/reference/index.js";
-import { RioTokenizer } from "../../src/tokenizer/index.js";
+import { openReference } from "../../src/reference/index.js";
 import { CONFORMANCE_CHAT, TRAINING_CHATS } from "./corpus.js";
-
-export { CONFORMANCE_CHAT };
-
 import { type Agreement, compareLogits } from "./metrics.js";
 
 /** One architecture's tiny model converted to the precisions under test. */
@@ -37,19 +28,9 @@ export interface TinyFixture {
 export function makeFixture(arch: ModelType, quants: Quant[], seed = 7): TinyFixture {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `rio-conf-${arch}-`));
   const dir = path.join(root, "hf");
-  const options = { arch, out: dir, seed, dtype: "f32" as const, overrides: { tie_word_embeddings: false } };
-  makeTinyModel(options);
-  const tokenizer = RioTokenizer.fromDir(dir);
-  const ckpt = openCheckpoint(dir);
-  try {
-    const { weight } = trainLmHead(
-      openReference(ckpt),
-      TRAINING_CHATS.map((chat) => tokenizer.encodeChat(chat)),
-    );
-    makeTinyModel({ ...options, weights: { "lm_head.weight": weight } });
-  } finally {
-    ckpt.close();
-  }
+  makeTrainedTinyModel({ arch, out: dir, seed, dtype: "f32" }, (tokenizer) =>
+    TRAINING_CHATS.map((chat) => tokenizer.encodeChat(chat)),
+  );
   const gguf: TinyFixture["gguf"] = {};
   for (const quant of quants) {
     gguf[quant] = path.join(root, `${arch}-${quant}.gguf`);

@@ -9,14 +9,12 @@ import {
   MODEL_TYPES,
   type ModelType,
   makeTinyModel,
-  openCheckpoint,
   SHAPE_PRESETS,
   type ShapePreset,
   type TinyShape,
 } from "../../checkpoint/index.js";
-import { openReference, trainLmHead } from "../../reference/index.js";
-import { RioTokenizer } from "../../tokenizer/index.js";
 import { integerParser, oneOf } from "../parsers.js";
+import { makeTrainedTinyModel } from "../trained-tiny.js";
 
 interface MakeTinyFlags {
   arch: string;
@@ -80,7 +78,7 @@ export function register(program: Command): void {
         num_experts_per_tok: flags.expertsPerToken,
         moe_intermediate_size: flags.moeIntermediate,
         vocab_size: flags.vocab,
-        tie_word_embeddings: flags.untied || flags.trainHead ? false : undefined,
+        tie_word_embeddings: flags.untied ? false : undefined,
       };
       const options: MakeTinyOptions = {
         arch: flags.arch as ModelType,
@@ -90,13 +88,13 @@ export function register(program: Command): void {
         dtype: flags.dtype as "bf16" | "f32",
         overrides,
       };
-      makeTinyModel(options);
       if (flags.trainHead) trainHead(options, flags.trainHead);
+      else makeTinyModel(options);
       process.stdout.write(`wrote ${flags.arch} checkpoint to ${flags.out}\n`);
     });
 }
 
-/** Trains the head of the checkpoint just written on the paragraphs of `textFile`, then rewrites it. */
+/** Writes the checkpoint with its (untied) head trained on the paragraphs of `textFile`. */
 function trainHead(options: MakeTinyOptions, textFile: string): void {
   let text: string;
   try {
@@ -104,23 +102,18 @@ function trainHead(options: MakeTinyOptions, textFile: string): void {
   } catch (error) {
     throw new Error(`--train-head ${textFile}: cannot read the file (${(error as Error).message})`);
   }
-  const tokenizer = RioTokenizer.fromDir(options.out);
-  const texts = text
-    .split(/\n\s*\n/)
-    .map((paragraph) => tokenizer.encode(paragraph.trim()))
-    .filter((ids) => ids.length >= 2);
-  if (texts.length === 0)
-    throw new Error(`--train-head ${textFile}: no paragraph of two or more tokens to train on`);
-  const ckpt = openCheckpoint(options.out);
-  const result = (() => {
-    try {
-      return trainLmHead(openReference(ckpt), texts);
-    } finally {
-      ckpt.close();
-    }
-  })();
-  makeTinyModel({ ...options, weights: { "lm_head.weight": result.weight } });
+  let paragraphs = 0;
+  const result = makeTrainedTinyModel(options, (tokenizer) => {
+    const texts = text
+      .split(/\n\s*\n/)
+      .map((paragraph) => tokenizer.encode(paragraph.trim()))
+      .filter((ids) => ids.length >= 2);
+    if (texts.length === 0)
+      throw new Error(`--train-head ${textFile}: no paragraph of two or more tokens to train on`);
+    paragraphs = texts.length;
+    return texts;
+  });
   process.stdout.write(
-    `trained the LM head on ${texts.length} paragraphs: loss ${result.lossBefore.toFixed(3)} -> ${result.lossAfter.toFixed(3)} nats, accuracy ${result.accuracy.toFixed(3)}\n`,
+    `trained the LM head on ${paragraphs} paragraphs: loss ${result.lossBefore.toFixed(3)} -> ${result.lossAfter.toFixed(3)} nats, accuracy ${result.accuracy.toFixed(3)}\n`,
   );
 }
