@@ -1,11 +1,11 @@
 /**
- * @module `npm run bench -- swir [--json] [--quant q8_0] [--rounds 4]`: what a SwiReasoning latent step costs against an
- * explicit one on the Qwen3-0.6B shape. Each step's time (controller, next input vector, llama_decode) is
- * attributed to what that step fed back: a soft mixture (latent) or one token row (explicit). A plain
- * `cot` run of the same prompt gives the baseline at every position; since a step's cost grows with its
- * position (attention over the context) and latent and explicit steps fall at different positions, the
- * `*_same_position` ratios compare each step with cot at the same position, and their quotient is the
- * latent-vs-explicit cost with the position taken out.
+ * @module `npm run bench -- swir [--json] [--quant q8_0] [--rounds 4]`: what a SwiReasoning latent step
+ * costs against an explicit one on the Qwen3-0.6B shape. Each step's time (controller, next input vector,
+ * llama_decode) is attributed to what that step fed back: a soft mixture (latent) or one token row
+ * (explicit). A plain `cot` run of the same prompt gives the baseline at every position; since a step's
+ * cost grows with its position (attention over the context) and latent and explicit steps fall at different
+ * positions, the `*_same_position` ratios compare each step with cot at the same position, and their
+ * quotient is the latent-vs-explicit cost with the position taken out.
  */
 import { type GenerateRequest, generate } from "../src/decoding/index.js";
 import { createEngine, loadModel, Scheduler } from "../src/engine/index.js";
