@@ -1,7 +1,9 @@
 /**
- * @module One engine's decode/prefill measurement, run in its own process so its peak RSS is its own:
- * `node dist/bench/decode-worker.js ENGINE GGUF CTX,CTX,... DECODE_TOKENS PREFILL_TOKENS`, printing one JSON
- * object per context size. Decode tokens/s is 1000 / the median milliseconds between consecutive tokens.
+ * @module One engine, loaded once in its own process (so its peak RSS is its own) and driven over IPC by
+ * decode.ts: `fork("decode-worker.js", [ENGINE, GGUF, CONTEXT_SIZE])` answers `{ ready: true }`, then each
+ * `{ ctx, decode }` message with one measurement `{ ctx, decode_tps, prefill_tps }` and `{ done: true }` with
+ * `{ rss_mb }`. Keeping every engine loaded lets decode.ts measure them turn by turn, seconds apart.
+ * Decode tokens/s is 1000 / the median milliseconds between consecutive tokens.
  * Engines: "rio" (Rio's generate loop: TS sampling, every step fed as an embedding), "node-llama-cpp" (its
  * own generation on the same GGUF), "bare" (a llama_decode loop through Rio's binding feeding token ids,
  * argmax in TS: the floor of what the library can do).
@@ -12,12 +14,9 @@ import { createEngine, loadModel, Scheduler } from "../src/engine/index.js";
 import { loadLlama, physicalCores } from "../src/llama/index.js";
 import { median } from "./median.js";
 
-const [engine, gguf, ctxList, decodeArg, prefillArg] = process.argv.slice(2);
-const contexts = ctxList.split(",").map(Number);
-const decodeTokens = Number(decodeArg);
-const prefillTokens = Number(prefillArg);
+const [engine, gguf, contextSizeArg] = process.argv.slice(2);
+const contextSize = Number(contextSizeArg);
 const threads = physicalCores();
-const contextSize = Math.max(...contexts, prefillTokens) + decodeTokens + 256;
 const sampling = { temperature: 0.6, top_k: 20, top_p: 0.95, min_p: 0, seed: 1 };
 
 /** Deterministic pseudo-random ordinary token ids (below the special tokens). */
@@ -131,18 +130,31 @@ function argmax(row: Float32Array): number {
   return best;
 }
 
-const run = await { rio, "node-llama-cpp": nodeLlamaCpp, bare }[engine as "rio"]();
+/** The parent's request: one measurement, or the end of the run. */
+type WorkerRequest = { ctx: number; decode: number } | { done: true };
+
+// named first: tsc 5.9 emits the file's last statement twice after `await { ... }[key]()`
+const engines = { rio, "node-llama-cpp": nodeLlamaCpp, bare };
+const run = await engines[engine as "rio"]();
 await run(16, 4); // warm-up
-for (const ctx of contexts) {
-  const m = await run(ctx, decodeTokens);
-  const rssMb = process.resourceUsage().maxRSS / 1024;
-  console.log(
-    JSON.stringify({
-      ctx,
-      decode_tps: 1000 / median(m.intervals),
-      prefill_tps: ctx / m.prefillSeconds,
-      rss_mb: Math.round(rssMb),
-    }),
+const send = (message: object, then?: () => void) =>
+  (process.send as (m: object, h: undefined, o: object, cb?: () => void) => boolean)(
+    message,
+    undefined,
+    {},
+    then,
   );
-}
-process.exit(0);
+process.on("message", async (request: WorkerRequest) => {
+  // exit, not disconnect: llama.cpp's threads would keep the process alive
+  if ("done" in request) {
+    send({ rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }, () => process.exit(0));
+    return;
+  }
+  const m = await run(request.ctx, request.decode);
+  send({
+    ctx: request.ctx,
+    decode_tps: 1000 / median(m.intervals),
+    prefill_tps: request.ctx / m.prefillSeconds,
+  });
+});
+send({ ready: true });

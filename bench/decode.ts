@@ -2,15 +2,15 @@
  * @module `npm run bench -- decode [--json] [--rounds 3] [--arch ARCH]`: Rio vs node-llama-cpp vs a bare
  * llama_decode loop at Q8_0 and Q4_0, alternating engines in one script run. Decode tokens/s after contexts
  * of 16, 512 and 2048 tokens, prefill tokens/s (the 2048 row is a 2048-token prompt), peak RSS; then the
- * ratios (at context 512, and prefill of 2048; each the median over rounds of a ratio within one round).
+ * ratios (at context 512, and at 2048; each the median over rounds of a ratio within one round, with quartiles).
  * Decode tokens/s comes from the median time between tokens (see decode-worker.ts). qwen3 uses a random
  * Qwen3-0.6B-shaped model; the other architectures a small random model of the same width (hybrid: 3 linear
  * + 1 full attention layer per 4; MoE: 8 experts, 2 active).
  */
-import { execFileSync } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { MODEL_TYPES, type ModelType } from "../src/checkpoint/index.js";
 import { type BenchModel, benchModel } from "./bench-models.js";
-import { median } from "./median.js";
+import { quantile } from "./median.js";
 
 interface Row {
   engine: string;
@@ -47,35 +47,75 @@ function modelFor(arch: ModelType): BenchModel {
   return arch === "qwen3" ? benchModel("qwen3", "qwen3-0.6b") : benchModel(arch, null, SMALL);
 }
 
+/** An engine's worker process, loaded and waiting for requests (see decode-worker.ts). */
+class Worker {
+  /** The request awaiting its reply: one at a time. */
+  private pending: { resolve(message: unknown): void; reject(error: Error): void } | undefined;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on("message", (message) => this.settle()?.resolve(message));
+    child.on("exit", (code) =>
+      this.settle()?.reject(new Error(`bench decode: a worker exited with code ${code}`)),
+    );
+  }
+
+  static async start(engine: string, gguf: string, contextSize: number): Promise<Worker> {
+    const child = fork(
+      new URL("./decode-worker.js", import.meta.url).pathname,
+      [engine, gguf, String(contextSize)],
+      { stdio: ["ignore", "inherit", "inherit", "ipc"] },
+    );
+    const worker = new Worker(child);
+    await worker.reply(); // { ready: true }
+    return worker;
+  }
+
+  request<T>(message: object): Promise<T> {
+    this.child.send(message);
+    return this.reply<T>();
+  }
+
+  private reply<T>(): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve: resolve as (message: unknown) => void, reject };
+    });
+  }
+
+  private settle() {
+    const pending = this.pending;
+    this.pending = undefined;
+    return pending;
+  }
+}
+
 export async function main(args: string[]): Promise<void> {
   const json = args.includes("--json");
   const rounds = Number(args[args.indexOf("--rounds") + 1]) || 3;
   const decodeTokens = 64;
   const arch = (args.includes("--arch") ? args[args.indexOf("--arch") + 1] : "qwen3") as ModelType;
   const model = modelFor(arch);
+  const contextSize = Math.max(...CONTEXTS) + decodeTokens + 256;
   const rows: Row[] = [];
   for (const quant of ["q4_0", "q8_0"] as const) {
     const gguf = model.gguf(quant);
+    // every engine stays loaded in its own process and they take turns, measurement by measurement, in ABBA
+    // order: the machine's speed drifts by ±15% over tens of seconds, and turns seconds apart share the drift
+    const workers = new Map<string, Worker>();
+    for (const engine of ENGINES) workers.set(engine, await Worker.start(engine, gguf, contextSize));
+    let turn = 0;
     for (let round = 0; round < rounds; round++)
-      // ABBA order across rounds: a slow drift of the machine's speed weighs on every engine alike
-      for (const engine of round % 2 === 0 ? ENGINES : [...ENGINES].reverse()) {
-        const out = execFileSync(
-          process.execPath,
-          [
-            new URL("./decode-worker.js", import.meta.url).pathname,
-            engine,
-            gguf,
-            CONTEXTS.join(","),
-            String(decodeTokens),
-            "512",
-          ],
-          {
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "inherit"],
-          },
-        );
-        for (const line of out.trim().split("\n")) rows.push({ engine, quant, round, ...JSON.parse(line) });
-      }
+      for (const ctx of CONTEXTS)
+        for (const engine of turn++ % 2 === 0 ? ENGINES : [...ENGINES].reverse()) {
+          const measured = await (workers.get(engine) as Worker).request<Omit<Row, "engine" | "quant">>({
+            ctx,
+            decode: decodeTokens,
+          });
+          rows.push({ ...measured, engine, quant, round, rss_mb: 0 });
+        }
+    for (const [engine, worker] of workers) {
+      const { rss_mb } = await worker.request<{ rss_mb: number }>({ done: true });
+      for (const row of rows) if (row.engine === engine && row.quant === quant) row.rss_mb = rss_mb;
+    }
   }
   // best of the rounds per (engine, quant, ctx): the machine is noisy, interference only slows a run down
   const best = new Map<string, Row>();
@@ -89,14 +129,13 @@ export async function main(args: string[]): Promise<void> {
             ...row,
             decode_tps: Math.max(seen.decode_tps, row.decode_tps),
             prefill_tps: Math.max(seen.prefill_tps, row.prefill_tps),
-            rss_mb: Math.max(seen.rss_mb, row.rss_mb),
           }
         : row,
     );
   }
-  // Each ratio is taken within a round, between engines run back to back, then the median over rounds:
-  // the machine's speed drifts by ±15% over tens of seconds, which a ratio of two bests does not cancel.
-  const paired = (
+  // Each ratio is taken between the turns of one round, then the median over rounds: a ratio of two bests
+  // would not cancel the drift.
+  const ratiosOf = (
     field: "decode_tps" | "prefill_tps" | "rss_mb",
     a: string,
     b: string,
@@ -105,17 +144,26 @@ export async function main(args: string[]): Promise<void> {
   ) => {
     const at = (engine: string, round: number) =>
       rows.find((r) => r.engine === engine && r.quant === quant && r.ctx === ctx && r.round === round) as Row;
-    const ratios = Array.from({ length: rounds }, (_, round) => at(a, round)[field] / at(b, round)[field]);
-    return Number(median(ratios).toFixed(3));
+    return Array.from({ length: rounds }, (_, round) => at(a, round)[field] / at(b, round)[field]);
   };
+  const ratios = {
+    decode_q4: ratiosOf("decode_tps", "rio", "node-llama-cpp", "q4_0"),
+    decode_q8: ratiosOf("decode_tps", "rio", "node-llama-cpp", "q8_0"),
+    prefill_q4: ratiosOf("prefill_tps", "rio", "node-llama-cpp", "q4_0"),
+    prefill_2048_q4: ratiosOf("prefill_tps", "rio", "node-llama-cpp", "q4_0", 2048),
+    decode_2048_q4: ratiosOf("decode_tps", "rio", "node-llama-cpp", "q4_0", 2048),
+  };
+  const at = (xs: number[], q: number) => Number(quantile(xs, q).toFixed(3));
   const summary = {
     arch,
-    ratio_decode_q4: paired("decode_tps", "rio", "node-llama-cpp", "q4_0"),
-    ratio_decode_q8: paired("decode_tps", "rio", "node-llama-cpp", "q8_0"),
-    ratio_prefill_q4: paired("prefill_tps", "rio", "node-llama-cpp", "q4_0"),
-    ratio_prefill_2048_q4: paired("prefill_tps", "rio", "node-llama-cpp", "q4_0", 2048),
-    overhead_vs_bare_q4: paired("decode_tps", "rio", "bare", "q4_0"),
-    ratio_rss_q4: paired("rss_mb", "rio", "node-llama-cpp", "q4_0"),
+    rounds,
+    ...Object.fromEntries(Object.entries(ratios).map(([name, xs]) => [`ratio_${name}`, at(xs, 0.5)])),
+    overhead_vs_bare_q4: at(ratiosOf("decode_tps", "rio", "bare", "q4_0"), 0.5),
+    ratio_rss_q4: at(ratiosOf("rss_mb", "rio", "node-llama-cpp", "q4_0"), 0.5),
+    // the spread of the within-round ratios: how far one round's figure strays from the median
+    quartiles: Object.fromEntries(
+      Object.entries(ratios).map(([name, xs]) => [name, [at(xs, 0.25), at(xs, 0.75)]]),
+    ),
   };
   for (const row of best.values()) {
     const { round: _, ...fields } = row;
