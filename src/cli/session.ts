@@ -3,8 +3,14 @@
  * with a progress bar for a first-time conversion, and the engine and scheduler over it.
  */
 import type { Command } from "commander";
-import type { Quant } from "../checkpoint/index.js";
-import { createEngine, loadModel, type RioModel, Scheduler } from "../engine/index.js";
+import {
+  createEngine,
+  loadModel,
+  MODEL_QUANTS,
+  type ModelQuant,
+  type RioModel,
+  Scheduler,
+} from "../engine/index.js";
 import { DEMO_NOTICE, ensureDefaultModel } from "./default-model.js";
 import { integerParser, oneOf } from "./parsers.js";
 import { tensorProgress } from "./progress.js";
@@ -12,7 +18,7 @@ import { tensorProgress } from "./progress.js";
 /** Flags of every command that loads a model. */
 export interface ModelFlags {
   model?: string;
-  quant: Quant;
+  quant: ModelQuant;
   ctx: number;
   threads?: number;
 }
@@ -23,8 +29,8 @@ export function addModelOptions(command: Command, defaults: { ctx: number }): Co
     .option("--model <path>", "Hugging Face folder or GGUF file (default: the embedded demo model)")
     .option(
       "--quant <type>",
-      "quantisation when converting a Hugging Face folder",
-      oneOf(["f32", "f16", "bf16", "q8_0", "q4_0"] as const),
+      `quantisation when converting a Hugging Face folder: ${MODEL_QUANTS.join(", ")}`,
+      oneOf(MODEL_QUANTS),
       "q8_0",
     )
     .option("--ctx <n>", "context positions (shared by all sequences)", integerParser(16), defaults.ctx)

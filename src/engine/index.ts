@@ -2,6 +2,7 @@
  * @module engine layer: loading a model (Hugging Face folder or GGUF) onto llama.cpp, and the batched
  * step over sequences whose inputs are prompt tokens or embedding vectors.
  */
+export { convertCheckpoint, MODEL_QUANTS, type ModelQuant } from "./convert-checkpoint.js";
 export { Engine } from "./engine.js";
 export { EngineError, type EngineErrorCode } from "./errors.js";
 export { tokenizerFromGguf } from "./gguf-tokenizer.js";

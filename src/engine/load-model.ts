@@ -4,9 +4,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ensureGguf, type GgufFile, type Quant, readGguf } from "../checkpoint/index.js";
+import { ensureGguf, type GgufFile, readGguf } from "../checkpoint/index.js";
 import { type GpuPreference, type Llama, type LlamaModel, loadLlama, physicalCores } from "../llama/index.js";
 import { RioTokenizer } from "../tokenizer/index.js";
+import { convertCheckpoint, type ModelQuant } from "./convert-checkpoint.js";
 import { Engine } from "./engine.js";
 import { tokenizerFromGguf } from "./gguf-tokenizer.js";
 import { checkMemory } from "./memory-estimate.js";
@@ -14,8 +15,11 @@ import { TokenEmbeddings } from "./token-embeddings.js";
 
 /** Options of loadModel. */
 export interface LoadModelOptions {
-  /** Quantisation used when converting a Hugging Face folder (default q8_0). Ignored for GGUF files. */
-  quant?: Quant;
+  /**
+   * Quantisation used when converting a Hugging Face folder (default q8_0): one of Rio's own types or a
+   * llama.cpp K-quant preset such as q4_k_m. Ignored for GGUF files.
+   */
+  quant?: ModelQuant;
   /** GPU use: "auto" picks a CUDA/Vulkan build when one is installed and finds a device. */
   gpu?: GpuPreference;
   /** Layers offloaded to the GPU (default: all when a GPU is used). */
@@ -46,12 +50,20 @@ let sharedLlama: Llama | undefined;
  * @example const model = await loadModel("models/Qwen3-0.6B", { quant: "q8_0" });
  */
 export function loadModel(pathOrDir: string, opts: LoadModelOptions = {}): RioModel {
-  const ggufPath = ensureGguf(pathOrDir, { quant: opts.quant ?? "q8_0", onProgress: opts.onConvertProgress });
-  const gguf = readGguf(ggufPath);
+  // first: a K-quant conversion uses llama.cpp, which must load with the caller's GPU preference
   sharedLlama ??= loadLlama({ gpu: opts.gpu });
+  const quant = opts.quant ?? "q8_0";
+  const onProgress = opts.onConvertProgress;
+  const ggufPath = ensureGguf(pathOrDir, {
+    quant,
+    onProgress,
+    write: (dir, out) => convertCheckpoint(dir, out, quant, onProgress),
+  });
+  const gguf = readGguf(ggufPath);
+  const llamaLibrary = sharedLlama;
   const isFolder = fs.statSync(pathOrDir).isDirectory();
   const tokenizer = isFolder ? RioTokenizer.fromDir(pathOrDir) : tokenizerFromGguf(gguf);
-  const embeddings = new TokenEmbeddings(gguf);
+  const embeddings = new TokenEmbeddings(gguf, (type) => llamaLibrary.rowDequantiser(type));
   const llama = sharedLlama.loadModel(ggufPath, { gpuLayers: opts.gpuLayers });
   return {
     source: pathOrDir,

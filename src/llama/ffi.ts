@@ -3,7 +3,14 @@
  * ggml-backend.h of the pinned release. Nothing here holds state beyond the library handles.
  */
 import koffi from "koffi";
-import { GgmlThreadpoolParams, LlamaBatch, LlamaContextParams, LlamaModelParams } from "./structs.js";
+import {
+  GgmlThreadpoolParams,
+  GgmlTypeTraits,
+  LlamaBatch,
+  LlamaContextParams,
+  LlamaModelParams,
+  LlamaModelQuantizeParams,
+} from "./structs.js";
 
 /** ggml_log_callback: void (*)(enum ggml_log_level level, const char * text, void * user_data). */
 export const LogCallback = koffi.proto(
@@ -13,6 +20,9 @@ export const LogCallback = koffi.proto(
 /** ggml_threadpool_new and ggml_threadpool_free, reached through the CPU backend's proc-address table. */
 export const ThreadpoolNew = koffi.proto("void *rio_ggml_threadpool_new(ggml_threadpool_params *params)");
 export const ThreadpoolFree = koffi.proto("void rio_ggml_threadpool_free(void *threadpool)");
+
+/** ggml_to_float_t: void (*)(const void * x, float * y, int64_t k), a type's reference dequantiser. */
+export const ToFloat = koffi.proto("void rio_ggml_to_float(const void *x, float *y, int64_t k)");
 
 /** The bound C API. Pointers (model, context, memory, vocab) are opaque koffi externals. */
 export function bindLibraries(ggmlPath: string, llamaPath: string) {
@@ -35,6 +45,8 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
       "int",
     ]),
 
+    ggml_get_type_traits: ggml.func("ggml_get_type_traits", koffi.pointer(GgmlTypeTraits), ["int"]),
+
     // llama: process-wide
     llama_backend_init: llama.func("void llama_backend_init()"),
     llama_log_set: llama.func("llama_log_set", "void", [logCallbackPtr, "void *"]),
@@ -49,6 +61,16 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
       LlamaModelParams,
     ]),
     llama_model_free: llama.func("void llama_model_free(void *model)"),
+    llama_model_quantize_default_params: llama.func(
+      "llama_model_quantize_default_params",
+      LlamaModelQuantizeParams,
+      [],
+    ),
+    llama_model_quantize: llama.func("llama_model_quantize", "uint32_t", [
+      "const char *",
+      "const char *",
+      koffi.pointer(LlamaModelQuantizeParams),
+    ]),
     llama_model_get_vocab: llama.func("void *llama_model_get_vocab(void *model)"),
     llama_model_n_ctx_train: llama.func("int32_t llama_model_n_ctx_train(void *model)"),
     llama_model_n_embd: llama.func("int32_t llama_model_n_embd(void *model)"),

@@ -9,3 +9,4 @@ export { type FileMap, mapFileRange } from "./file-map.js";
 export { inspectGguf, SUPPORTED_ARCHITECTURES, validateGguf } from "./gguf-check.js";
 export { type BackendDevice, Llama, loadLlama, type ModelOptions } from "./llama.js";
 export type { ContextOptions, LlamaModel } from "./model.js";
+export { isLlamaQuant, LLAMA_QUANTS, type LlamaQuant, type RowDequantiser } from "./quantize.js";

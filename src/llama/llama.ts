@@ -9,11 +9,13 @@ import { bindLibraries, type LlamaApi } from "./ffi.js";
 import { validateGguf } from "./gguf-check.js";
 import { installLogFilter } from "./log.js";
 import { LlamaModel } from "./model.js";
+import { type LlamaQuant, quantizeFile, type RowDequantiser, rowDequantiser } from "./quantize.js";
 import {
   BINDING_TARGET,
   type ContextParams,
   checkLayouts,
   type ModelParams,
+  type QuantizeParams,
   type ThreadpoolParams,
 } from "./structs.js";
 
@@ -62,6 +64,20 @@ export class Llama {
   /** llama.cpp's description of the CPU features and backends it uses. */
   systemInfo(): string {
     return this.api.llama_print_system_info() as string;
+  }
+
+  /**
+   * Writes `output`, the GGUF file `input` (F32, F16 or BF16 weights) quantised to `quant` by llama.cpp's
+   * own quantiser, which also picks the type of each tensor (as llama-quantize does).
+   */
+  quantizeModel(input: string, output: string, quant: LlamaQuant, opts: { threads?: number } = {}): void {
+    validateGguf(input);
+    quantizeFile(this.api, input, output, quant, opts.threads ?? 0);
+  }
+
+  /** ggml's own dequantiser of one row of ggml type `type`, for the types Rio does not decode itself. */
+  rowDequantiser(type: number): RowDequantiser {
+    return rowDequantiser(this.api, type);
   }
 
   /**
@@ -132,6 +148,7 @@ export function loadLlama(opts: { libDir?: string; gpu?: GpuPreference } = {}): 
     api.llama_model_default_params() as ModelParams,
     api.llama_context_default_params() as ContextParams,
     threadpoolDefaults,
+    api.llama_model_quantize_default_params() as QuantizeParams,
   );
   loaded = new Llama(api, location);
   return loaded;

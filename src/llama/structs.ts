@@ -97,7 +97,7 @@ export interface Batch {
 }
 
 /** ggml_type values used for the KV cache (ggml.h). */
-export const GGML_TYPE = { F32: 0, F16: 1 } as const;
+export const GGML_TYPE = { F32: 0, F16: 1, COUNT: 43 } as const;
 
 /** ggml_threadpool_params (ggml.h); GGML_MAX_N_THREADS = 512. */
 export const GgmlThreadpoolParams = koffi.struct("ggml_threadpool_params", {
@@ -107,6 +107,39 @@ export const GgmlThreadpoolParams = koffi.struct("ggml_threadpool_params", {
   poll: "uint32_t",
   strict_cpu: "bool",
   paused: "bool",
+});
+
+/** llama_model_quantize_params (llama.h). */
+export const LlamaModelQuantizeParams = koffi.struct("llama_model_quantize_params", {
+  nthread: "int32_t",
+  ftype: "int",
+  output_tensor_type: "int",
+  token_embedding_type: "int",
+  allow_requantize: "bool",
+  quantize_output_tensor: "bool",
+  only_copy: "bool",
+  pure: "bool",
+  keep_split: "bool",
+  dry_run: "bool",
+  imatrix: "void *",
+  kv_overrides: "void *",
+  tt_overrides: "void *",
+  prune_layers: "void *",
+  max_buf_size: "size_t",
+});
+
+/** The fields of llama_model_quantize_params Rio sets. */
+export type QuantizeParams = { nthread: number; ftype: number } & Record<string, unknown>;
+
+/** ggml_type_traits (ggml.h): a type's block layout and its reference (de)quantisers. */
+export const GgmlTypeTraits = koffi.struct("ggml_type_traits", {
+  type_name: "const char *",
+  blck_size: "int64_t",
+  blck_size_interleave: "int64_t",
+  type_size: "size_t",
+  is_quantized: "bool",
+  to_float: "void *",
+  from_float_ref: "void *",
 });
 
 /** The fields of ggml_threadpool_params Rio reads or sets. */
@@ -127,6 +160,8 @@ const EXPECTED_SIZES: [string, TypeObject, number][] = [
   ["llama_context_params", LlamaContextParams, 160],
   ["llama_batch", LlamaBatch, 56],
   ["ggml_threadpool_params", GgmlThreadpoolParams, 528],
+  ["llama_model_quantize_params", LlamaModelQuantizeParams, 64],
+  ["ggml_type_traits", GgmlTypeTraits, 56],
 ];
 
 /** Defaults set by llama_model_default_params() in v0.4.0 (src/llama-model.cpp). */
@@ -188,6 +223,25 @@ const CONTEXT_DEFAULTS: Record<string, number | boolean | null> = {
   ctx_other: null,
 };
 
+/** Defaults set by llama_model_quantize_default_params() in v0.4.0 (src/llama-quant.cpp). */
+const QUANTIZE_DEFAULTS: Record<string, number | boolean | null> = {
+  nthread: 0,
+  ftype: 7, // LLAMA_FTYPE_MOSTLY_Q8_0
+  output_tensor_type: GGML_TYPE.COUNT, // the ftype's choice
+  token_embedding_type: GGML_TYPE.COUNT,
+  allow_requantize: false,
+  quantize_output_tensor: true,
+  only_copy: false,
+  pure: false,
+  keep_split: false,
+  dry_run: false,
+  imatrix: null,
+  kv_overrides: null,
+  tt_overrides: null,
+  prune_layers: null,
+  max_buf_size: 8 * 1024 ** 3,
+};
+
 function mismatch(what: string, expected: unknown, got: unknown): LlamaError {
   return new LlamaError(
     `llama.cpp struct layout mismatch: ${what} expected ${String(expected)} got ${String(got)}; ` +
@@ -217,6 +271,7 @@ export function checkLayouts(
   modelDefaults: ModelParams,
   contextDefaults: ContextParams,
   threadpoolDefaults: ThreadpoolParams,
+  quantizeDefaults: QuantizeParams,
 ): void {
   for (const [name, type, size] of EXPECTED_SIZES) {
     const got = koffi.sizeof(type);
@@ -225,4 +280,5 @@ export function checkLayouts(
   checkDefaults("llama_model_params", modelDefaults, MODEL_DEFAULTS);
   checkDefaults("llama_context_params", contextDefaults, CONTEXT_DEFAULTS);
   checkDefaults("ggml_threadpool_params", threadpoolDefaults, THREADPOOL_DEFAULTS);
+  checkDefaults("llama_model_quantize_params", quantizeDefaults, QUANTIZE_DEFAULTS);
 }

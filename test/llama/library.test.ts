@@ -3,7 +3,7 @@ import os from "node:os";
 import { test } from "node:test";
 import { locateLibraries } from "../../src/llama/discovery.js";
 import { type LlamaError, loadLlama, physicalCores } from "../../src/llama/index.js";
-import { checkLayouts, type ThreadpoolParams } from "../../src/llama/structs.js";
+import { checkLayouts, type QuantizeParams, type ThreadpoolParams } from "../../src/llama/structs.js";
 
 test("loadLlama finds the installed CPU package, loads the backends and passes the struct self-check", () => {
   const llama = loadLlama();
@@ -25,19 +25,24 @@ test("the layout check names the field that differs", () => {
   const pool: Record<string, unknown> = {};
   api.ggml_threadpool_params_init(pool, 1);
   const threadpool = pool as unknown as ThreadpoolParams;
-  assert.doesNotThrow(() => checkLayouts(model, context, threadpool));
+  const quantize = api.llama_model_quantize_default_params() as QuantizeParams;
+  assert.doesNotThrow(() => checkLayouts(model, context, threadpool, quantize));
   assert.throws(
-    () => checkLayouts(model, context, { ...threadpool, poll: 7 }),
+    () => checkLayouts(model, context, { ...threadpool, poll: 7 }, quantize),
     (e: LlamaError) =>
       e.code === "layout-mismatch" &&
       e.message.includes("field ggml_threadpool_params.poll expected 50 got 7"),
   );
   assert.throws(
-    () => checkLayouts(model, { ...context, n_ubatch: 1024 }, threadpool),
+    () => checkLayouts(model, { ...context, n_ubatch: 1024 }, threadpool, quantize),
     (e: LlamaError) =>
       e.code === "layout-mismatch" &&
       e.message.includes("field llama_context_params.n_ubatch expected 512 got 1024") &&
       e.message.includes("llama.cpp v0.4.0 from node-llama-cpp 3.21.1"),
+  );
+  assert.throws(
+    () => checkLayouts(model, context, threadpool, { ...quantize, ftype: 15 }),
+    (e: LlamaError) => e.message.includes("field llama_model_quantize_params.ftype expected 7 got 15"),
   );
 });
 

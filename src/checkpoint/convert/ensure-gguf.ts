@@ -28,7 +28,13 @@ const INPUT_FILES = [
 ];
 
 export interface EnsureGgufOptions {
-  quant: Quant;
+  /** Rio's own tensor type, or the name of another quantisation that `write` produces. */
+  quant: Quant | string;
+  /**
+   * Writes the GGUF of `dir` to `out` instead of convertToGguf: for quantisations Rio leaves to llama.cpp.
+   * The result is cached like Rio's own conversions.
+   */
+  write?: (dir: string, out: string) => void;
   /** default: $RIO_CACHE_DIR, else ~/.cache/rio/gguf */
   cacheDir?: string;
   onProgress?: (done: number, total: number) => void;
@@ -40,7 +46,7 @@ export function defaultGgufCacheDir(): string {
 }
 
 /** sha256 over the names and bytes of every file a conversion of `dir` reads, plus converter version and quant. */
-export function checkpointContentHash(dir: string, quant: Quant): string {
+export function checkpointContentHash(dir: string, quant: Quant | string): string {
   const hash = createHash("sha256").update(`${CONVERTER_VERSION}\0${quant}\0`);
   const weights = fs
     .readdirSync(dir)
@@ -94,7 +100,8 @@ export function ensureGguf(pathOrDir: string, opts: EnsureGgufOptions): string {
   fs.mkdirSync(cacheDir, { recursive: true });
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   try {
-    convertToGguf(pathOrDir, tmp, { quant: opts.quant, onProgress: opts.onProgress });
+    if (opts.write) opts.write(pathOrDir, tmp);
+    else convertToGguf(pathOrDir, tmp, { quant: opts.quant as Quant, onProgress: opts.onProgress });
     fs.renameSync(tmp, target);
   } finally {
     fs.rmSync(tmp, { force: true });

@@ -2,7 +2,9 @@
  * @module `rio convert`: Hugging Face checkpoint folder -> GGUF file, with a progress bar on stderr.
  */
 import type { Command } from "commander";
-import { CheckpointError, convertToGguf, QUANTS, type Quant } from "../../checkpoint/index.js";
+import { CheckpointError } from "../../checkpoint/index.js";
+import { convertCheckpoint, MODEL_QUANTS, type ModelQuant } from "../../engine/index.js";
+import { LlamaError } from "../../llama/index.js";
 import { oneOf } from "../parsers.js";
 import { tensorProgress } from "../progress.js";
 
@@ -10,7 +12,7 @@ interface ConvertFlags {
   model: string;
   to: "gguf";
   out: string;
-  quant: Quant;
+  quant: ModelQuant;
 }
 
 export function register(program: Command): void {
@@ -27,20 +29,19 @@ export function register(program: Command): void {
     .requiredOption("--out <file>", "output file")
     .option(
       "--quant <type>",
-      `tensor type for weight matrices: ${QUANTS.join(", ")} (norms stay f32)`,
-      oneOf(QUANTS),
+      `tensor type for weight matrices: ${MODEL_QUANTS.join(", ")} (norms stay f32; the k-quant presets ` +
+        "are llama.cpp's, which picks each tensor's type)",
+      oneOf(MODEL_QUANTS),
       "f16",
     )
     .action((flags: ConvertFlags) => {
       const progress = tensorProgress("converting");
       try {
-        convertToGguf(flags.model, flags.out, {
-          quant: flags.quant,
-          onProgress: progress.update,
-        });
+        convertCheckpoint(flags.model, flags.out, flags.quant, progress.update);
       } catch (err) {
         // a bad checkpoint is the user's input, not a crash: print its message, not a stack
-        if (err instanceof CheckpointError) program.error(`error: ${err.message}`);
+        if (err instanceof CheckpointError || err instanceof LlamaError)
+          program.error(`error: ${err.message}`);
         throw err;
       } finally {
         progress.stop();
