@@ -6,6 +6,7 @@
  */
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { ChatMessage } from "../tokenizer/index.js";
+import { AnswerPrefixController } from "./answer-prefix.js";
 import type { DecodingController, StopReason } from "./controller.js";
 import { CotController } from "./cot-controller.js";
 import { type TokenLogprob, tokenLogprob } from "./logprobs.js";
@@ -45,6 +46,11 @@ export interface GenerateRequest {
   signal?: AbortSignal;
   /** When set, each step carries its token's log-probability and this many top alternatives (0 for none). */
   logprobs?: number;
+  /**
+   * Token ids the answer is forced to begin with, once the reasoning block closes (at once when the prompt
+   * closed it): e.g. `<tool_call>` and the opening of a call, for a tool choice the model must follow.
+   */
+  answerPrefix?: number[];
 }
 
 /** One decoding step as generate() yields it. */
@@ -108,10 +114,13 @@ export async function* generate(
     { ...samplingDefaults(model.generationConfig, "generation_config.json"), ...request.sampling },
     { promptTokens: prompt },
   );
-  const controller = makeController(model, request.reasoning ?? { method: "cot" }, {
+  const method = makeController(model, request.reasoning ?? { method: "cot" }, {
     max_new_tokens: maxTokens,
     stop_token_ids: stopIds,
   });
+  const controller = request.answerPrefix?.length
+    ? forceAnswerPrefix(model, prompt, method, request.answerPrefix, maxTokens)
+    : method;
   const text = model.tokenizer.createStreamDecoder({ skipSpecialTokens: true });
   const stops = new StopStringMatcher(request.stop ?? []);
   const started = performance.now();
@@ -199,10 +208,34 @@ export function preparePrompt(
   request: GenerateRequest,
 ): { tokens: number[]; opensReasoning: boolean } {
   const tokens = promptTokens(model, request);
-  const { thinkStart, thinkEnd } = model.tokenizer.specialIds;
+  return {
+    tokens,
+    opensReasoning: lastContentToken(model, tokens) === model.tokenizer.specialIds.thinkStart,
+  };
+}
+
+/**
+ * `method` with the answer forced to begin with `prefix`: at once when the prompt closed the reasoning
+ * block (thinking off), else after `</think>` and the blank line the chat template puts there.
+ */
+function forceAnswerPrefix(
+  model: RioModel,
+  prompt: number[],
+  method: DecodingController,
+  prefix: number[],
+  maxTokens: number,
+): DecodingController {
+  const { thinkEnd } = model.tokenizer.specialIds;
+  const answerFirst = lastContentToken(model, prompt) === thinkEnd;
+  const opening = answerFirst ? prefix : [...model.tokenizer.encode("\n\n"), ...prefix];
+  return new AnswerPrefixController(method, opening, { thinkEnd, answerFirst }, maxTokens);
+}
+
+/** The prompt's last token that is not whitespace (undefined when there is none). */
+function lastContentToken(model: RioModel, tokens: number[]): number | undefined {
   let last = tokens.length - 1;
   while (last >= 0 && model.tokenizer.decode([tokens[last]]).trim() === "") last--;
-  return { tokens, opensReasoning: last >= 0 && tokens[last] === thinkStart && tokens[last] !== thinkEnd };
+  return tokens[last];
 }
 
 function makeController(

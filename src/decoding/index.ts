@@ -8,6 +8,7 @@
  * `result.stop` is set.
  */
 
+export { AnswerPrefixController } from "./answer-prefix.js";
 export { argmax, type Candidates, filterCandidates, pickCandidate } from "./candidates.js";
 export type { DecodingController, StepResult, StopParams, StopReason } from "./controller.js";
 export { CotController } from "./cot-controller.js";

@@ -1,9 +1,9 @@
 /**
  * @module From an OpenAI chat request to what the chat template takes: messages (content parts joined,
  * `developer` as `system`, null content as "" since the Qwen3 template fails on null next to tool_calls)
- * and the tools `tool_choice` leaves in play.
+ * the tools `tool_choice` leaves in play, and the opening of a tool call it forces.
  */
-import type { ChatMessage } from "../tokenizer/index.js";
+import type { ChatMessage, RioTokenizer } from "../tokenizer/index.js";
 import { ApiError } from "./errors.js";
 import type { ChatRequest, ChatRequestMessage } from "./schemas/chat.js";
 
@@ -49,4 +49,32 @@ export function activeTools(request: Pick<ChatRequest, "tools" | "tool_choice">)
       "tool_choice.function.name",
     );
   return named;
+}
+
+/**
+ * The tokens the answer must begin with for `tool_choice` "required" (the opening of some call) or a named
+ * function (the opening of that call, up to its arguments), in the model's tool-call format; undefined
+ * when the model may answer freely. The name is encoded as plain text: it cannot become special tokens.
+ */
+export function toolCallOpening(
+  request: Pick<ChatRequest, "tools" | "tool_choice">,
+  tokenizer: RioTokenizer,
+  format: "json" | "xml",
+): number[] | undefined {
+  const choice = request.tool_choice;
+  if (!activeTools(request) || choice == null || choice === "auto" || choice === "none") return undefined;
+  const open = tokenizer.tokenToId("<tool_call>");
+  if (open === undefined)
+    throw new ApiError(
+      400,
+      "tool_choice: this model's tokenizer has no <tool_call> token to open a call with",
+      "invalid_request_error",
+      "tool_choice",
+    );
+  const name = choice === "required" ? undefined : choice.function.name;
+  const text =
+    format === "xml"
+      ? `\n<function=${name === undefined ? "" : `${name}>\n`}`
+      : `\n{"name": ${name === undefined ? '"' : `${JSON.stringify(name)}, "arguments": `}`;
+  return [open, ...tokenizer.encode(text)];
 }

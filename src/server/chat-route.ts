@@ -2,7 +2,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { preparePrompt } from "../decoding/index.js";
 import { ChatFormat } from "./chat-format.js";
-import { activeTools, templateMessages } from "./chat-messages.js";
+import { activeTools, templateMessages, toolCallOpening } from "./chat-messages.js";
 import type { EndpointFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
 import { ApiError } from "./errors.js";
@@ -27,12 +27,15 @@ export function chatCompletions(server: ServerContext) {
     const body = parseBody(chatRequestSchema, request.body);
     const tools = activeTools(body);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-    const options = generationOptions(
-      body,
-      maxTokens,
-      body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens",
-      server.defaults,
-    );
+    const options = {
+      ...generationOptions(
+        body,
+        maxTokens,
+        body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens",
+        server.defaults,
+      ),
+      answerPrefix: toolCallOpening(body, server.model.tokenizer, server.toolFormat),
+    };
     const prompt = renderPrompt(server, {
       messages: templateMessages(body.messages),
       tools,

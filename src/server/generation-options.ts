@@ -23,6 +23,8 @@ export interface GenerationOptions {
   stop: string[];
   /** Explicit max tokens, if the client gave one. */
   maxTokens: number | undefined;
+  /** Tokens the answer is forced to begin with (a tool call that `tool_choice` requires). */
+  answerPrefix?: number[];
 }
 
 /**
@@ -100,6 +102,7 @@ export function choiceRequest(
     reasoning: options.reasoning,
     stop: options.stop,
     maxTokens: options.maxTokens ?? room,
+    answerPrefix: options.answerPrefix,
     ...extra,
   };
 }

@@ -235,6 +235,34 @@ test("tools: rendered into the prompt per tool_choice; tool_calls and tool messa
   assert.ok(t.model.tokenizer.decode(expected).includes("sunny, 21 C"));
 });
 
+test("tool_choice required or named: the answer is forced to open a tool call", async () => {
+  const clock = {
+    type: "function" as const,
+    function: { name: "get_time", parameters: { type: "object", properties: {} } },
+  };
+  // thinking off: the prompt closes the reasoning block, so the answer (and the forced call) starts at once
+  const answer = async (tool_choice: OpenAI.ChatCompletionToolChoiceOption) => {
+    const r = await t.client.chat.completions.create({
+      model: MODEL_NAME,
+      messages: user("weather in Paris?"),
+      tools: [weather, clock],
+      tool_choice,
+      max_tokens: 14,
+      temperature: 0,
+      reasoning: { method: "cot" },
+      chat_template_kwargs: { enable_thinking: false },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    // the random model cannot finish a call: the opened, unfinished call comes back as content
+    return r.choices[0].message.content ?? "";
+  };
+  assert.match(
+    await answer({ type: "function", function: { name: "get_time" } }),
+    /^<tool_call>\n\{"name": "get_time", "arguments": /,
+  );
+  assert.match(await answer("required"), /^<tool_call>\n\{"name": "/);
+  assert.doesNotMatch(await answer("auto"), /<tool_call>/);
+});
+
 test("errors: OpenAI shape and status codes", async () => {
   const chat = (body: unknown) => t.post("/v1/chat/completions", body);
   const bad = await chat("{not json");
