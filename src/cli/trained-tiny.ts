@@ -4,7 +4,12 @@
  * rewritten with that head. Shared by `rio make-tiny --train-head` and the conformance fixtures.
  */
 import { type MakeTinyOptions, makeTinyModel, openCheckpoint } from "../checkpoint/index.js";
-import { openReference, type TrainHeadResult, trainLmHead } from "../reference/index.js";
+import {
+  openReference,
+  type TrainHeadOptions,
+  type TrainHeadResult,
+  trainLmHead,
+} from "../reference/index.js";
 import { RioTokenizer } from "../tokenizer/index.js";
 
 /**
@@ -16,6 +21,7 @@ import { RioTokenizer } from "../tokenizer/index.js";
 export function makeTrainedTinyModel(
   options: MakeTinyOptions,
   encode: (tokenizer: RioTokenizer) => number[][],
+  training: TrainHeadOptions = {},
 ): TrainHeadResult {
   const untied = { ...options, overrides: { ...options.overrides, tie_word_embeddings: false } };
   makeTinyModel(untied);
@@ -23,7 +29,7 @@ export function makeTrainedTinyModel(
   const ckpt = openCheckpoint(options.out);
   let result: TrainHeadResult;
   try {
-    result = trainLmHead(openReference(ckpt), sequences);
+    result = trainLmHead(openReference(ckpt), sequences, training);
   } finally {
     ckpt.close();
   }
