@@ -1,6 +1,7 @@
 /**
  * @module
- * Repetition (HF/CTRL), presence and frequency (OpenAI) penalties over the tokens a sequence has seen.
+ * Repetition (HF/CTRL), presence and frequency (OpenAI) penalties over the tokens a sequence has seen, and
+ * OpenAI's logit_bias.
  * Only the few seen ids change, so the work is O(distinct seen tokens) plus one copy of the row:
  * the caller's logits stay untouched because SwiReasoning reads the raw row for its entropy.
  */
@@ -34,15 +35,20 @@ export class TokenHistory {
   }
 }
 
-/** True when any penalty in `params` changes logits. */
+/** True when any penalty or bias in `params` changes logits. */
 export function hasPenalties(params: SamplingParams): boolean {
-  return params.repetition_penalty !== 1 || params.presence_penalty !== 0 || params.frequency_penalty !== 0;
+  return (
+    params.repetition_penalty !== 1 ||
+    params.presence_penalty !== 0 ||
+    params.frequency_penalty !== 0 ||
+    (params.logit_bias?.size ?? 0) > 0
+  );
 }
 
 /**
  * A penalised copy of `logits`: repetition penalty divides positive / multiplies negative logits of every
  * seen token; presence subtracts `presence_penalty` once and frequency `frequency_penalty * count` for
- * generated tokens.
+ * generated tokens; then each `logit_bias` entry is added to its token's logit.
  *
  * @example
  * const history = new TokenHistory(promptIds);
@@ -64,5 +70,7 @@ export function applyPenalties(
     if (count > 0) x -= params.presence_penalty + params.frequency_penalty * count;
     out[id] = x;
   }
+  // after the penalties, as OpenAI and vLLM apply it: a bias is the caller's last word on a token
+  for (const [id, bias] of params.logit_bias ?? []) if (id < out.length) out[id] += bias;
   return out;
 }

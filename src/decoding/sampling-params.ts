@@ -22,6 +22,8 @@ export interface SamplingParams {
   frequency_penalty: number;
   /** Seed of the per-sequence generator: same seed and same logits give the same tokens. */
   seed: number;
+  /** OpenAI logit_bias: token id -> value added to its logit before sampling (-100 bans, 100 forces). */
+  logit_bias?: ReadonlyMap<number, number>;
 }
 
 /** Error naming the source, the field and what was expected. */
@@ -62,7 +64,7 @@ export function samplingDefaults(
   source = "generation_config.json",
 ): SamplingParams {
   const params = { ...HF_DEFAULTS };
-  for (const key of Object.keys(HF_DEFAULTS) as (keyof SamplingParams)[]) {
+  for (const key of Object.keys(HF_DEFAULTS) as Exclude<keyof SamplingParams, "logit_bias">[]) {
     const value = generationConfig[key];
     if (value === undefined || value === null) continue;
     if (typeof value !== "number")
@@ -120,5 +122,12 @@ export function validateSamplingParams(params: SamplingParams, source = "samplin
   check(Number.isFinite(params.presence_penalty), "presence_penalty", "a finite number");
   check(Number.isFinite(params.frequency_penalty), "frequency_penalty", "a finite number");
   check(Number.isFinite(params.seed), "seed", "a finite number");
+  for (const [id, bias] of params.logit_bias ?? [])
+    if (!Number.isInteger(id) || id < 0 || !Number.isFinite(bias))
+      throw new SamplingParamsError(
+        `must map token ids (integers >= 0) to finite numbers, got ${id} -> ${bias}`,
+        source,
+        "logit_bias",
+      );
   return params;
 }

@@ -25,6 +25,14 @@ const CHAT: EndpointFormat = {
 export function chatCompletions(server: ServerContext) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const body = parseBody(chatRequestSchema, request.body);
+    // refused rather than ignored: free text where the client asked for JSON would be a silent wrong answer
+    if (body.response_format && body.response_format.type !== "text")
+      throw new ApiError(
+        400,
+        `response_format: only {"type": "text"} is supported (Rio has no constrained decoding), got ${JSON.stringify(body.response_format.type)}`,
+        "invalid_request_error",
+        "response_format",
+      );
     const tools = activeTools(body);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
     const options = {

@@ -13,6 +13,8 @@ export interface GenerationDefaults {
   reasoning: "swir" | "cot";
   /** Context positions a sequence may use (prompt + output). */
   contextLength: number;
+  /** Token ids run from 0 to vocabSize - 1 (for logit_bias). */
+  vocabSize: number;
 }
 
 /** The per-request options, minus the prompt; `seed` is the first choice's seed. */
@@ -30,7 +32,7 @@ export interface GenerationOptions {
 /**
  * Reads the shared fields. `maxTokensField` names the field the limit came from (for errors).
  * @example
- * generationOptions({ temperature: 0, stop: "\n" }, undefined, "max_tokens", { reasoning: "swir", contextLength: 4096 });
+ * generationOptions({ temperature: 0, stop: "\n" }, undefined, "max_tokens", { reasoning: "swir", contextLength: 4096, vocabSize: 151936 });
  */
 export function generationOptions(
   request: CommonRequest,
@@ -57,6 +59,7 @@ export function generationOptions(
   set("presence_penalty", request.presence_penalty);
   set("frequency_penalty", request.frequency_penalty);
   set("repetition_penalty", request.repetition_penalty);
+  set("logit_bias", logitBias(request.logit_bias, defaults.vocabSize));
   const { method, ...knobs } = request.reasoning ?? { method: defaults.reasoning };
   return {
     sampling,
@@ -65,6 +68,21 @@ export function generationOptions(
     stop: request.stop == null ? [] : typeof request.stop === "string" ? [request.stop] : request.stop,
     maxTokens: maxTokens ?? undefined,
   };
+}
+
+/** OpenAI's logit_bias (token ids as string keys) as the sampler's map; ids must be in the vocabulary. */
+function logitBias(bias: Record<string, number> | null | undefined, vocabSize: number) {
+  if (!bias) return undefined;
+  const map = new Map(Object.entries(bias).map(([id, value]) => [Number(id), value]));
+  for (const id of map.keys())
+    if (id >= vocabSize)
+      throw new ApiError(
+        400,
+        `logit_bias: token id ${id} is outside the vocabulary (0..${vocabSize - 1})`,
+        "invalid_request_error",
+        "logit_bias",
+      );
+  return map;
 }
 
 /**

@@ -67,7 +67,11 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     model: opts.model,
     scheduler: opts.scheduler,
     modelName: opts.modelName,
-    defaults: { reasoning: opts.reasoningDefault ?? "swir", contextLength: opts.scheduler.engine.capacity },
+    defaults: {
+      reasoning: opts.reasoningDefault ?? "swir",
+      contextLength: opts.scheduler.engine.capacity,
+      vocabSize: opts.model.embeddings.vocabSize,
+    },
     toolFormat: opts.model.architecture.startsWith("qwen35") ? "xml" : "json",
     admission,
     metrics: new Metrics({

@@ -78,7 +78,10 @@ export function refPenalties(
   logits: Float32Array,
   prompt: number[],
   generated: number[],
-  params: Pick<SamplingParams, "repetition_penalty" | "presence_penalty" | "frequency_penalty">,
+  params: Pick<
+    SamplingParams,
+    "repetition_penalty" | "presence_penalty" | "frequency_penalty" | "logit_bias"
+  >,
 ): Float32Array {
   const out = new Float32Array(logits.length);
   for (let id = 0; id < logits.length; id++) {
@@ -87,6 +90,8 @@ export function refPenalties(
     if (count > 0 || prompt.includes(id))
       x = x > 0 ? x / params.repetition_penalty : x * params.repetition_penalty;
     if (count > 0) x -= params.presence_penalty + params.frequency_penalty * count;
+    const bias = params.logit_bias?.get(id);
+    if (bias !== undefined) x += bias;
     out[id] = x;
   }
   return out;

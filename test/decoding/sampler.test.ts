@@ -90,13 +90,32 @@ test("temperature 0 is greedy and does not depend on the seed", () => {
 test("penalties match the per-token formula and leave the caller's logits untouched", () => {
   const logits = Float32Array.from({ length: 50 }, (_, i) => (i % 2 ? 1 : -1) * (i / 10));
   const before = logits.slice();
-  const params = { ...QWEN3, repetition_penalty: 1.3, presence_penalty: 0.5, frequency_penalty: 0.25 };
+  const params = {
+    ...QWEN3,
+    repetition_penalty: 1.3,
+    presence_penalty: 0.5,
+    frequency_penalty: 0.25,
+    logit_bias: new Map([
+      [4, 2.5],
+      [11, -100],
+    ]),
+  };
   const prompt = [3, 4, 10];
   const generated = [4, 7, 7, 7, 20];
   const history = new TokenHistory(prompt);
   for (const id of generated) history.add(id);
   assert.deepEqual(applyPenalties(logits, history, params), refPenalties(logits, prompt, generated, params));
   assert.deepEqual(logits, before);
+});
+
+test("logit_bias bans and forces tokens, alone or with penalties; a bad entry names logit_bias", () => {
+  const row = new Float32Array([2, 1.9, 0]);
+  assert.deepEqual(draw({ ...QWEN3, temperature: 0, logit_bias: new Map([[0, -100]]) }, [row, row]), [1, 1]);
+  assert.deepEqual(draw({ ...QWEN3, logit_bias: new Map([[2, 100]]) }, [row, row, row]), [2, 2, 2]);
+  assert.throws(
+    () => new Sampler({ ...QWEN3, logit_bias: new Map([[-1, 1]]) }),
+    /logit_bias must map token ids/,
+  );
 });
 
 test("a repetition penalty steers greedy decoding away from repeats", () => {

@@ -263,6 +263,34 @@ test("tool_choice required or named: the answer is forced to open a tool call", 
   assert.doesNotMatch(await answer("auto"), /<tool_call>/);
 });
 
+test("logit_bias bans or forces tokens; out-of-vocabulary ids and JSON response formats are refused", async () => {
+  const first = async (extra: object) =>
+    (
+      await t.client.chat.completions.create({
+        model: MODEL_NAME,
+        messages: user("hi"),
+        max_tokens: 3,
+        temperature: 0,
+        reasoning: { method: "cot" },
+        logprobs: true,
+        ...extra,
+      } as OpenAI.ChatCompletionCreateParamsNonStreaming)
+    ).choices[0].logprobs?.content?.map((l) => l.token) ?? [];
+  const plain = await first({});
+  const greedyId = t.model.tokenizer.encode(plain[0])[0];
+  assert.notEqual((await first({ logit_bias: { [greedyId]: -100 } }))[0], plain[0]);
+  const forcedId = t.model.tokenizer.encode(" Rio")[0];
+  assert.deepEqual(await first({ logit_bias: { [forcedId]: 100 } }), [" Rio", " Rio", " Rio"]);
+  const chat = (body: object) => t.post("/v1/chat/completions", { messages: user("hi"), ...body });
+  const outside = await chat({ logit_bias: { 99999999: 5 } });
+  assert.deepEqual([outside.status, outside.body.error.param], [400, "logit_bias"]);
+  assert.equal((await chat({ logit_bias: { abc: 5 } })).status, 400);
+  assert.equal((await chat({ logit_bias: { 5: 101 } })).status, 400);
+  const json = await chat({ response_format: { type: "json_object" } });
+  assert.deepEqual([json.status, json.body.error.param], [400, "response_format"]);
+  assert.equal((await chat({ response_format: { type: "text" }, max_tokens: 1 })).status, 200);
+});
+
 test("errors: OpenAI shape and status codes", async () => {
   const chat = (body: unknown) => t.post("/v1/chat/completions", body);
   const bad = await chat("{not json");

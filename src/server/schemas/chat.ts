@@ -47,6 +47,7 @@ export const chatRequestSchema = z.looseObject({
   tools: z.array(tool).max(128).nullish(),
   tool_choice: toolChoice.nullish(),
   chat_template_kwargs: z.looseObject({ enable_thinking: z.boolean().optional() }).nullish(),
+  response_format: z.looseObject({ type: z.string() }).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().min(0).max(20).nullish(),
 });

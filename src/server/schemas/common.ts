@@ -18,6 +18,8 @@ export const reasoningSchema = z.strictObject({
 export const MAX_STOP_STRINGS = 16;
 /** Most choices per prompt. */
 export const MAX_CHOICES = 16;
+/** Most logit_bias entries (OpenAI's own limit). */
+export const MAX_LOGIT_BIAS = 300;
 
 /** The sampling and control fields both endpoints accept. */
 export const commonFields = {
@@ -39,6 +41,10 @@ export const commonFields = {
   n: z.number().int().min(1).max(MAX_CHOICES).nullish(),
   stop: z
     .union([z.string().min(1).max(256), z.array(z.string().min(1).max(256)).max(MAX_STOP_STRINGS)])
+    .nullish(),
+  logit_bias: z
+    .record(z.string().regex(/^\d{1,9}$/, "keys must be token ids"), z.number().min(-100).max(100))
+    .refine((bias) => Object.keys(bias).length <= MAX_LOGIT_BIAS, `at most ${MAX_LOGIT_BIAS} entries`)
     .nullish(),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
