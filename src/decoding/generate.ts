@@ -7,6 +7,7 @@
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { ChatMessage } from "../tokenizer/index.js";
 import { AnswerPrefixController } from "./answer-prefix.js";
+import { ConstrainedSampler } from "./constrained-sampler.js";
 import type { DecodingController, StopReason } from "./controller.js";
 import { CotController } from "./cot-controller.js";
 import { type TokenLogprob, tokenLogprob } from "./logprobs.js";
@@ -51,6 +52,11 @@ export interface GenerateRequest {
    * closed it): e.g. `<tool_call>` and the opening of a call, for a tool choice the model must follow.
    */
   answerPrefix?: number[];
+  /**
+   * A GBNF grammar (llama.cpp's format) the answer must follow once the reasoning block closes, e.g.
+   * JSON_GRAMMAR; the reasoning itself stays free.
+   */
+  grammar?: string;
 }
 
 /** One decoding step as generate() yields it. */
@@ -110,21 +116,31 @@ export async function* generate(
     ? []
     : [...stopTokenIds(model.generationConfig, "generation_config.json"), ...model.tokenizer.specialIds.eos];
   const stopIds = [...new Set([...eosIds, ...(request.stopTokenIds ?? [])])];
-  const sampler = new Sampler(
+  const plainSampler = new Sampler(
     { ...samplingDefaults(model.generationConfig, "generation_config.json"), ...request.sampling },
     { promptTokens: prompt },
   );
+  const answerStart = {
+    thinkEnd: model.tokenizer.specialIds.thinkEnd,
+    answerFirst: lastContentToken(model, prompt) === model.tokenizer.specialIds.thinkEnd,
+  };
   const method = makeController(model, request.reasoning ?? { method: "cot" }, {
     max_new_tokens: maxTokens,
     stop_token_ids: stopIds,
   });
   const controller = request.answerPrefix?.length
-    ? forceAnswerPrefix(model, prompt, method, request.answerPrefix, maxTokens)
+    ? forceAnswerPrefix(model, answerStart, method, request.answerPrefix, maxTokens)
     : method;
+  // parsed before the sequence is taken: a bad grammar fails the request up front
+  const grammar = request.grammar === undefined ? undefined : model.llama.grammar(request.grammar);
+  const sampler = grammar ? new ConstrainedSampler(plainSampler, grammar, answerStart) : plainSampler;
   const text = model.tokenizer.createStreamDecoder({ skipSpecialTokens: true });
   const stops = new StopStringMatcher(request.stop ?? []);
   const started = performance.now();
-  const lease = await scheduler.acquire(request.signal);
+  const lease = await scheduler.acquire(request.signal).catch((error) => {
+    grammar?.free();
+    throw error;
+  });
   const onAbort = () => lease.release();
   request.signal?.addEventListener("abort", onAbort);
   const queued = performance.now();
@@ -170,6 +186,7 @@ export async function* generate(
   } finally {
     request.signal?.removeEventListener("abort", onAbort);
     lease.release();
+    grammar?.free();
   }
   const end = performance.now();
   const decodeMs = end - decodeStart;
@@ -220,15 +237,13 @@ export function preparePrompt(
  */
 function forceAnswerPrefix(
   model: RioModel,
-  prompt: number[],
+  start: { thinkEnd: number; answerFirst: boolean },
   method: DecodingController,
   prefix: number[],
   maxTokens: number,
 ): DecodingController {
-  const { thinkEnd } = model.tokenizer.specialIds;
-  const answerFirst = lastContentToken(model, prompt) === thinkEnd;
-  const opening = answerFirst ? prefix : [...model.tokenizer.encode("\n\n"), ...prefix];
-  return new AnswerPrefixController(method, opening, { thinkEnd, answerFirst }, maxTokens);
+  const opening = start.answerFirst ? prefix : [...model.tokenizer.encode("\n\n"), ...prefix];
+  return new AnswerPrefixController(method, opening, start, maxTokens);
 }
 
 /** The prompt's last token that is not whitespace (undefined when there is none). */

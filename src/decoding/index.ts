@@ -10,6 +10,7 @@
 
 export { AnswerPrefixController } from "./answer-prefix.js";
 export { argmax, type Candidates, filterCandidates, pickCandidate } from "./candidates.js";
+export { ConstrainedSampler, type TokenConstraint } from "./constrained-sampler.js";
 export type { DecodingController, StepResult, StopParams, StopReason } from "./controller.js";
 export { CotController } from "./cot-controller.js";
 export {
@@ -21,6 +22,7 @@ export {
   preparePrompt,
   type ReasoningOptions,
 } from "./generate.js";
+export { JSON_GRAMMAR } from "./json-grammar.js";
 export { type TokenLogprob, tokenLogprob } from "./logprobs.js";
 export { MATH_TOKEN_STRINGS, mathTokenIds } from "./math-tokens.js";
 export {

@@ -10,6 +10,7 @@ import {
   LlamaContextParams,
   LlamaModelParams,
   LlamaModelQuantizeParams,
+  LlamaTokenDataArray,
 } from "./structs.js";
 
 /** ggml_log_callback: void (*)(enum ggml_log_level level, const char * text, void * user_data). */
@@ -86,6 +87,17 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
     llama_token_to_piece: llama.func(
       "int32_t llama_token_to_piece(void *vocab, int32_t token, _Out_ uint8_t *buf, int32_t length, int32_t lstrip, bool special)",
     ),
+
+    // grammar sampler (the only llama.cpp sampler Rio uses: it vetoes tokens, Rio samples)
+    llama_sampler_init_grammar: llama.func(
+      "void *llama_sampler_init_grammar(void *vocab, const char *grammar_str, const char *grammar_root)",
+    ),
+    llama_sampler_apply: llama.func("llama_sampler_apply", "void", [
+      "void *",
+      koffi.pointer(LlamaTokenDataArray),
+    ]),
+    llama_sampler_accept: llama.func("void llama_sampler_accept(void *smpl, int32_t token)"),
+    llama_sampler_free: llama.func("void llama_sampler_free(void *smpl)"),
 
     // context, batch, decode, memory
     llama_init_from_model: llama.func("llama_init_from_model", "void *", ["void *", LlamaContextParams]),

@@ -7,6 +7,7 @@ export { type GpuPreference, type LibraryLocation, physicalCores } from "./disco
 export { LlamaError, type LlamaErrorCode } from "./errors.js";
 export { type FileMap, mapFileRange } from "./file-map.js";
 export { inspectGguf, SUPPORTED_ARCHITECTURES, validateGguf } from "./gguf-check.js";
+export type { Grammar } from "./grammar.js";
 export { type BackendDevice, Llama, loadLlama, type ModelOptions } from "./llama.js";
 export type { ContextOptions, LlamaModel } from "./model.js";
 export { isLlamaQuant, LLAMA_QUANTS, type LlamaQuant, type RowDequantiser } from "./quantize.js";

@@ -2,10 +2,12 @@
  * @module A loaded llama.cpp model: its sizes and metadata, llama.cpp's own tokenizer, and the factory
  * for contexts.
  */
+
 import { LlamaContext } from "./context.js";
 import { physicalCores } from "./discovery.js";
 import { LlamaError } from "./errors.js";
 import type { LlamaApi } from "./ffi.js";
+import { Grammar } from "./grammar.js";
 import { type ContextParams, GGML_TYPE } from "./structs.js";
 import { Threadpool } from "./threadpool.js";
 
@@ -75,6 +77,11 @@ export class LlamaModel {
       n = this.api.llama_model_meta_val_str(handle, key, buf, buf.length) as number;
     }
     return Buffer.from(buf.buffer, 0, n).toString("utf8");
+  }
+
+  /** A GBNF grammar over this model's vocabulary (see Grammar); free() it after the generation. */
+  grammar(gbnf: string, root = "root"): Grammar {
+    return new Grammar(this.api, this.vocab, this.nVocab, gbnf, root);
   }
 
   /**

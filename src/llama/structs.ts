@@ -131,6 +131,14 @@ export const LlamaModelQuantizeParams = koffi.struct("llama_model_quantize_param
 /** The fields of llama_model_quantize_params Rio sets. */
 export type QuantizeParams = { nthread: number; ftype: number } & Record<string, unknown>;
 
+/** llama_token_data_array (llama.h): `data` points at `size` llama_token_data {int32 id; float logit, p}. */
+export const LlamaTokenDataArray = koffi.struct("llama_token_data_array", {
+  data: "void *",
+  size: "size_t",
+  selected: "int64_t",
+  sorted: "bool",
+});
+
 /** ggml_type_traits (ggml.h): a type's block layout and its reference (de)quantisers. */
 export const GgmlTypeTraits = koffi.struct("ggml_type_traits", {
   type_name: "const char *",
@@ -162,6 +170,7 @@ const EXPECTED_SIZES: [string, TypeObject, number][] = [
   ["ggml_threadpool_params", GgmlThreadpoolParams, 528],
   ["llama_model_quantize_params", LlamaModelQuantizeParams, 64],
   ["ggml_type_traits", GgmlTypeTraits, 56],
+  ["llama_token_data_array", LlamaTokenDataArray, 32],
 ];
 
 /** Defaults set by llama_model_default_params() in v0.4.0 (src/llama-model.cpp). */

@@ -1,6 +1,6 @@
 /** @module POST /v1/chat/completions: messages through the chat template, answers split into reasoning, content and tool calls. */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { preparePrompt } from "../decoding/index.js";
+import { JSON_GRAMMAR, preparePrompt } from "../decoding/index.js";
 import { ChatFormat } from "./chat-format.js";
 import { activeTools, templateMessages, toolCallOpening } from "./chat-messages.js";
 import type { EndpointFormat } from "./choice-format.js";
@@ -25,14 +25,6 @@ const CHAT: EndpointFormat = {
 export function chatCompletions(server: ServerContext) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const body = parseBody(chatRequestSchema, request.body);
-    // refused rather than ignored: free text where the client asked for JSON would be a silent wrong answer
-    if (body.response_format && body.response_format.type !== "text")
-      throw new ApiError(
-        400,
-        `response_format: only {"type": "text"} is supported (Rio has no constrained decoding), got ${JSON.stringify(body.response_format.type)}`,
-        "invalid_request_error",
-        "response_format",
-      );
     const tools = activeTools(body);
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
     const options = {
@@ -43,6 +35,7 @@ export function chatCompletions(server: ServerContext) {
         server.defaults,
       ),
       answerPrefix: toolCallOpening(body, server.model.tokenizer, server.toolFormat),
+      grammar: answerGrammar(body.response_format?.type),
     };
     const prompt = renderPrompt(server, {
       messages: templateMessages(body.messages),
@@ -68,6 +61,21 @@ export function chatCompletions(server: ServerContext) {
         }),
     });
   };
+}
+
+/**
+ * The grammar of `response_format`: JSON for "json_object", none for "text". A JSON schema is refused
+ * rather than ignored: free text where the client asked for a shape would be a silent wrong answer.
+ */
+function answerGrammar(type: string | undefined): string | undefined {
+  if (type === undefined || type === "text") return undefined;
+  if (type === "json_object") return JSON_GRAMMAR;
+  throw new ApiError(
+    400,
+    `response_format: "text" and "json_object" are supported, not ${JSON.stringify(type)} (Rio does not turn JSON schemas into grammars yet)`,
+    "invalid_request_error",
+    "response_format",
+  );
 }
 
 /** The chat template's tokens; a template that rejects the conversation is the client's error (400). */

@@ -27,6 +27,8 @@ export interface GenerationOptions {
   maxTokens: number | undefined;
   /** Tokens the answer is forced to begin with (a tool call that `tool_choice` requires). */
   answerPrefix?: number[];
+  /** GBNF grammar the answer must follow (`response_format: json_object`). */
+  grammar?: string;
 }
 
 /**
@@ -121,6 +123,7 @@ export function choiceRequest(
     stop: options.stop,
     maxTokens: options.maxTokens ?? room,
     answerPrefix: options.answerPrefix,
+    grammar: options.grammar,
     ...extra,
   };
 }
