@@ -137,13 +137,7 @@ type WorkerRequest = { ctx: number; decode: number } | { done: true };
 const engines = { rio, "node-llama-cpp": nodeLlamaCpp, bare };
 const run = await engines[engine as "rio"]();
 await run(16, 4); // warm-up
-const send = (message: object, then?: () => void) =>
-  (process.send as (m: object, h: undefined, o: object, cb?: () => void) => boolean)(
-    message,
-    undefined,
-    {},
-    then,
-  );
+const send = (message: object, then?: () => void) => process.send?.(message, undefined, {}, then);
 process.on("message", async (request: WorkerRequest) => {
   // exit, not disconnect: llama.cpp's threads would keep the process alive
   if ("done" in request) {

@@ -2,7 +2,8 @@
  * @module `npm run bench -- decode [--json] [--rounds 3] [--arch ARCH]`: Rio vs node-llama-cpp vs a bare
  * llama_decode loop at Q8_0 and Q4_0, alternating engines in one script run. Decode tokens/s after contexts
  * of 16, 512 and 2048 tokens, prefill tokens/s (the 2048 row is a 2048-token prompt), peak RSS; then the
- * ratios (at context 512, and at 2048; each the median over rounds of a ratio within one round, with quartiles).
+ * ratios (at context 512, and at 2048; each the median over rounds of a ratio within one round, with
+ * quartiles).
  * Decode tokens/s comes from the median time between tokens (see decode-worker.ts). qwen3 uses a random
  * Qwen3-0.6B-shaped model; the other architectures a small random model of the same width (hybrid: 3 linear
  * + 1 full attention layer per 4; MoE: 8 experts, 2 active).
@@ -98,8 +99,8 @@ export async function main(args: string[]): Promise<void> {
   const rows: Row[] = [];
   for (const quant of ["q4_0", "q8_0"] as const) {
     const gguf = model.gguf(quant);
-    // every engine stays loaded in its own process and they take turns, measurement by measurement, in ABBA
-    // order: the machine's speed drifts by ±15% over tens of seconds, and turns seconds apart share the drift
+    // every engine stays loaded in its own process and they take turns, measurement by measurement, in
+    // ABBA order: the machine's speed drifts by ±15% over tens of seconds; turns seconds apart share it
     const workers = new Map<string, Worker>();
     for (const engine of ENGINES) workers.set(engine, await Worker.start(engine, gguf, contextSize));
     let turn = 0;

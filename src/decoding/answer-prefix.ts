@@ -6,13 +6,20 @@
 import type { DecodingController, StepResult } from "./controller.js";
 import type { TokenSampler } from "./sampler.js";
 
+/** Where the answer starts: right away when the prompt closed the reasoning block, else after `thinkEnd`. */
+export interface AnswerStart {
+  thinkEnd: number;
+  answerFirst: boolean;
+}
+
 /**
  * Wraps a decoding method: the prefix is forced from step 0 when `answerFirst` (the prompt closed the
  * reasoning block itself, as with thinking off), else right after the method emits `thinkEnd`. Forced
  * steps do not reach the method (it takes the next sampled step as its own), so the wrapper keeps the
  * token limit itself.
  * @example
- * const c = new AnswerPrefixController(new CotController(stop), toolCallOpening, { thinkEnd, answerFirst: false }, 256);
+ * const start = { thinkEnd, answerFirst: false };
+ * const c = new AnswerPrefixController(new CotController(stop), toolCallOpening, start, 256);
  */
 export class AnswerPrefixController implements DecodingController {
   private phase: "reasoning" | "forcing" | "free";
@@ -23,7 +30,7 @@ export class AnswerPrefixController implements DecodingController {
   constructor(
     private readonly inner: DecodingController,
     private readonly prefix: readonly number[],
-    private readonly start: { thinkEnd: number; answerFirst: boolean },
+    private readonly start: AnswerStart,
     private readonly maxTokens: number,
   ) {
     this.phase = prefix.length === 0 ? "free" : start.answerFirst ? "forcing" : "reasoning";
@@ -40,6 +47,7 @@ export class AnswerPrefixController implements DecodingController {
     if (this.phase === "reasoning" && result.tokenId === this.start.thinkEnd) this.phase = "forcing";
     return this.count(result);
   }
+
   private forced(sampler: TokenSampler): StepResult {
     const tokenId = this.prefix[this.next++];
     if (this.next === this.prefix.length) this.phase = "free";

@@ -4,6 +4,7 @@
  * alone (cheap); only when the grammar rejects it is the whole row masked and sampled again, as
  * llama.cpp's own samplers do. The reasoning stays free: a constraint applies to the answer only.
  */
+import type { AnswerStart } from "./answer-prefix.js";
 import type { TokenSampler } from "./sampler.js";
 
 /** What decides which tokens may come next (llama.cpp's Grammar implements it). */
@@ -27,7 +28,7 @@ export class ConstrainedSampler implements TokenSampler {
   constructor(
     private readonly inner: TokenSampler,
     private readonly constraint: TokenConstraint,
-    private readonly start: { thinkEnd: number; answerFirst: boolean },
+    private readonly start: AnswerStart,
   ) {
     this.phase = start.answerFirst ? "armed" : "reasoning";
   }

@@ -6,7 +6,7 @@
  */
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { ChatMessage } from "../tokenizer/index.js";
-import { AnswerPrefixController } from "./answer-prefix.js";
+import { AnswerPrefixController, type AnswerStart } from "./answer-prefix.js";
 import { ConstrainedSampler } from "./constrained-sampler.js";
 import type { DecodingController, StopReason } from "./controller.js";
 import { CotController } from "./cot-controller.js";
@@ -120,7 +120,7 @@ export async function* generate(
     { ...samplingDefaults(model.generationConfig, "generation_config.json"), ...request.sampling },
     { promptTokens: prompt },
   );
-  const answerStart = {
+  const answerStart: AnswerStart = {
     thinkEnd: model.tokenizer.specialIds.thinkEnd,
     answerFirst: lastContentToken(model, prompt) === model.tokenizer.specialIds.thinkEnd,
   };
@@ -237,7 +237,7 @@ export function preparePrompt(
  */
 function forceAnswerPrefix(
   model: RioModel,
-  start: { thinkEnd: number; answerFirst: boolean },
+  start: AnswerStart,
   method: DecodingController,
   prefix: number[],
   maxTokens: number,

@@ -52,6 +52,7 @@ let sharedLlama: Llama | undefined;
 export function loadModel(pathOrDir: string, opts: LoadModelOptions = {}): RioModel {
   // first: a K-quant conversion uses llama.cpp, which must load with the caller's GPU preference
   sharedLlama ??= loadLlama({ gpu: opts.gpu });
+  const library = sharedLlama;
   const quant = opts.quant ?? "q8_0";
   const onProgress = opts.onConvertProgress;
   const ggufPath = ensureGguf(pathOrDir, {
@@ -60,11 +61,10 @@ export function loadModel(pathOrDir: string, opts: LoadModelOptions = {}): RioMo
     write: (dir, out) => convertCheckpoint(dir, out, quant, onProgress),
   });
   const gguf = readGguf(ggufPath);
-  const llamaLibrary = sharedLlama;
   const isFolder = fs.statSync(pathOrDir).isDirectory();
   const tokenizer = isFolder ? RioTokenizer.fromDir(pathOrDir) : tokenizerFromGguf(gguf);
-  const embeddings = new TokenEmbeddings(gguf, (type) => llamaLibrary.rowDequantiser(type));
-  const llama = sharedLlama.loadModel(ggufPath, { gpuLayers: opts.gpuLayers });
+  const embeddings = new TokenEmbeddings(gguf, (type) => library.rowDequantiser(type));
+  const llama = library.loadModel(ggufPath, { gpuLayers: opts.gpuLayers });
   return {
     source: pathOrDir,
     gguf,

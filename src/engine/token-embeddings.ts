@@ -2,8 +2,9 @@
  * @module The model's input embedding table, read row by row from the GGUF file and dequantised exactly
  * as ggml's get_rows does, so feeding E[id] as an embedding gives the same logits as feeding token id.
  * Types Rio does not decode itself (the K-quants of published GGUF files) are dequantised by ggml's own
- * row dequantiser, given by the caller. The table is memory-mapped: it stays in the page cache that llama.cpp's own mapping shares, a row
- * costs no system call (a SwiReasoning mixture reads up to a thousand per step), and no copy is kept here.
+ * row dequantiser, given by the caller. The table is memory-mapped: it stays in the page cache that
+ * llama.cpp's own mapping shares, a row costs no system call (a SwiReasoning mixture reads up to a thousand
+ * per step), and no copy is kept here.
  */
 import * as fs from "node:fs";
 import {

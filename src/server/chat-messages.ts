@@ -55,14 +55,14 @@ export function activeTools(request: Pick<ChatRequest, "tools" | "tool_choice">)
  * The tokens the answer must begin with for `tool_choice` "required" (the opening of some call) or a named
  * function (the opening of that call, up to its arguments), in the model's tool-call format; undefined
  * when the model may answer freely. The name is encoded as plain text: it cannot become special tokens.
+ * Call it after activeTools, which refuses a choice the request's tools cannot meet.
  */
 export function toolCallOpening(
-  request: Pick<ChatRequest, "tools" | "tool_choice">,
+  choice: ChatRequest["tool_choice"],
   tokenizer: RioTokenizer,
   format: "json" | "xml",
 ): number[] | undefined {
-  const choice = request.tool_choice;
-  if (!activeTools(request) || choice == null || choice === "auto" || choice === "none") return undefined;
+  if (choice == null || choice === "auto" || choice === "none") return undefined;
   const open = tokenizer.tokenToId("<tool_call>");
   if (open === undefined)
     throw new ApiError(

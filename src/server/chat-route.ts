@@ -34,7 +34,7 @@ export function chatCompletions(server: ServerContext) {
         body.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens",
         server.defaults,
       ),
-      answerPrefix: toolCallOpening(body, server.model.tokenizer, server.toolFormat),
+      answerPrefix: toolCallOpening(body.tool_choice, server.model.tokenizer, server.toolFormat),
       grammar: answerGrammar(body.response_format?.type),
     };
     const prompt = renderPrompt(server, {
