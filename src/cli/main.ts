@@ -5,6 +5,7 @@
 import { Command } from "commander";
 import * as chat from "./commands/chat.js";
 import * as convert from "./commands/convert.js";
+import * as info from "./commands/info.js";
 import * as makeTiny from "./commands/make-tiny.js";
 import * as render from "./commands/render.js";
 import * as run from "./commands/run.js";
@@ -15,7 +16,15 @@ const program = new Command()
   .description("Rio: Qwen3-family reasoning models with SwiReasoning, on llama.cpp")
   .version("0.1.0");
 
-const commands: Array<{ register(program: Command): void }> = [chat, convert, makeTiny, render, run, serve];
+const commands: Array<{ register(program: Command): void }> = [
+  chat,
+  convert,
+  info,
+  makeTiny,
+  render,
+  run,
+  serve,
+];
 for (const command of commands) command.register(program);
 
 try {

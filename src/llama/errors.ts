@@ -6,6 +6,7 @@
 /** What went wrong, machine-readable. */
 export type LlamaErrorCode =
   | "library-not-found"
+  | "cpu-variant-unsupported"
   | "layout-mismatch"
   | "bad-model-file"
   | "unsupported-architecture"

@@ -33,6 +33,7 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
   return {
     // ggml: backends and devices
     ggml_backend_load_all_from_path: ggml.func("void ggml_backend_load_all_from_path(const char *dir)"),
+    ggml_backend_load: ggml.func("void *ggml_backend_load(const char *path)"),
     ggml_backend_dev_count: ggml.func("size_t ggml_backend_dev_count()"),
     ggml_backend_dev_get: ggml.func("void *ggml_backend_dev_get(size_t index)"),
     ggml_backend_dev_type: ggml.func("int ggml_backend_dev_type(void *device)"),

@@ -2,7 +2,9 @@
  * @module Rio's binding to llama.cpp (the pinned v0.4.0 release shipped by node-llama-cpp): library
  * discovery, the typed structs, models, contexts and async batched decoding of tokens or embeddings.
  */
+
 export type { EmbeddingBatch, LlamaContext, TokenBatch } from "./context.js";
+export { CPU_VARIANT_ENV, type CpuVariant, cpuVariants, pickCpuVariant } from "./cpu-variants.js";
 export { type GpuPreference, type LibraryLocation, physicalCores } from "./discovery.js";
 export { LlamaError, type LlamaErrorCode } from "./errors.js";
 export { type FileMap, mapFileRange } from "./file-map.js";

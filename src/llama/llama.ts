@@ -3,6 +3,14 @@
  * initialise llama.cpp, check the struct layouts, and load models.
  */
 import { existsSync } from "node:fs";
+import {
+  CPU_VARIANT_ENV,
+  type CpuVariant,
+  cpuVariants,
+  defaultCpuVariant,
+  otherBackends,
+  pickCpuVariant,
+} from "./cpu-variants.js";
 import { type GpuPreference, type LibraryLocation, locateLibraries } from "./discovery.js";
 import { LlamaError } from "./errors.js";
 import { bindLibraries, type LlamaApi } from "./ffi.js";
@@ -45,6 +53,8 @@ export class Llama {
   constructor(
     private readonly api: LlamaApi,
     readonly location: LibraryLocation,
+    /** The CPU backend variant in use (undefined for a build without CPU variants). */
+    readonly cpuVariant: CpuVariant | undefined,
   ) {
     const count = Number(api.ggml_backend_dev_count());
     this.devices = Array.from({ length: count }, (_, i) => {
@@ -139,8 +149,7 @@ export function loadLlama(opts: { libDir?: string; gpu?: GpuPreference } = {}): 
     );
   }
   installLogFilter(api);
-  api.ggml_backend_load_all_from_path(location.dir);
-  if (location.extDir) api.ggml_backend_load_all_from_path(location.extDir);
+  const cpuVariant = loadBackends(api, location);
   api.llama_backend_init();
   const threadpoolDefaults = {} as ThreadpoolParams;
   api.ggml_threadpool_params_init(threadpoolDefaults, 1);
@@ -150,6 +159,29 @@ export function loadLlama(opts: { libDir?: string; gpu?: GpuPreference } = {}): 
     threadpoolDefaults,
     api.llama_model_quantize_default_params() as QuantizeParams,
   );
-  loaded = new Llama(api, location);
+  loaded = new Llama(api, location, cpuVariant);
   return loaded;
+}
+
+/**
+ * Loads the ggml backends: by default every backend of the build and the CPU variant ggml scores best;
+ * with RIO_CPU_VARIANT=NAME the named CPU variant alone (after checking this processor can run it) plus
+ * the build's non-CPU backends. Returns the CPU variant in use.
+ */
+function loadBackends(api: LlamaApi, location: LibraryLocation): CpuVariant | undefined {
+  const dirs = location.extDir ? [location.dir, location.extDir] : [location.dir];
+  const variants = cpuVariants(location.dir);
+  const requested = process.env[CPU_VARIANT_ENV];
+  if (!requested) {
+    for (const dir of dirs) api.ggml_backend_load_all_from_path(dir);
+    return defaultCpuVariant(variants);
+  }
+  const variant = pickCpuVariant(requested, variants);
+  for (const file of otherBackends(dirs)) api.ggml_backend_load(file);
+  if (!api.ggml_backend_load(variant.path))
+    throw new LlamaError(
+      `${CPU_VARIANT_ENV}=${requested}: ggml could not load ${variant.path} (RIO_LLAMA_LOG=1 shows why)`,
+      "cpu-variant-unsupported",
+    );
+  return variant;
 }

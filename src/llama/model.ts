@@ -154,6 +154,10 @@ export class LlamaModel {
       throw bad(`nSeqMax = ${nSeqMax}; llama.cpp allows 1..${maxSeq}`);
     if (!Number.isInteger(nBatch) || nBatch < 1 || nBatch > opts.nCtx)
       throw bad(`nBatch = ${nBatch}; expected 1..nCtx (${opts.nCtx})`);
+    // llama.cpp reserves a decoding graph with one output per sequence and aborts the process when the
+    // batch cannot hold them (GGML_ASSERT n_outputs_max in llama-context.cpp)
+    if (nBatch < nSeqMax)
+      throw bad(`nBatch = ${nBatch} is below nSeqMax = ${nSeqMax}; a batch must hold one token per sequence`);
     if (!Number.isInteger(threads) || threads < 1 || threads > cores)
       throw bad(
         `threads = ${threads}; expected 1..${cores} (physical cores: llama.cpp workers spin, more threads than cores stalls decoding)`,

@@ -3,8 +3,8 @@
  * single, slot reuse after release, tokenizer).
  */
 import type { Engine, RioModel, Sequence } from "../../src/engine/index.js";
-import { conformancePrompt, engineLogits, exactEngine } from "./harness.js";
-import { compareLogits } from "./metrics.js";
+import { engineLogits, exactEngine } from "./harness.js";
+import { type Agreement, compareLogits } from "./metrics.js";
 
 /** Text in many scripts, code and odd whitespace: Rio's tokenizer and llama.cpp's must agree on it. */
 export const MULTILINGUAL_SAMPLE = [
@@ -22,8 +22,12 @@ export const MULTILINGUAL_SAMPLE = [
  * Max |Δ logit| between feeding `steps` tokens by id and feeding their embedding rows, after the same
  * prompt. The two runs use the same cache cells one after the other, so any difference is the input path.
  */
-export async function tokenVsEmbedding(model: RioModel, engine: Engine, steps = 16): Promise<number> {
-  const prompt = conformancePrompt(model);
+export async function tokenVsEmbedding(
+  model: RioModel,
+  engine: Engine,
+  prompt: number[],
+  steps = 16,
+): Promise<number> {
   const continuation = model.tokenizer
     .encode(" Primeiro somamos 17 e 25, o que dá 42. Depois escrevemos o código.")
     .slice(0, steps);
@@ -46,51 +50,75 @@ export async function tokenVsEmbedding(model: RioModel, engine: Engine, steps = 
   return compareLogits(await run(false), await run(true)).max_abs_logit_diff;
 }
 
-/** Max |Δ logit| between sequences run alone and the same sequences prefilled and decoded in shared steps. */
-export async function batchVsSingle(model: RioModel, engine: Engine, decodeSteps = 8): Promise<number> {
+/**
+ * A deliberate scheduling bug, injected to show that the batch check catches what it exists for:
+ * "swap-sequences" prefills two prompts into each other's sequence (each then decodes its continuation
+ * on the other's history); "swap-one-decode" feeds two sequences each other's token at one decoding step.
+ */
+export const BATCH_FAULTS = ["none", "swap-sequences", "swap-one-decode"] as const;
+export type BatchFault = (typeof BATCH_FAULTS)[number];
+
+/** Swaps the sequences of the first two inputs. */
+const swapFirstTwo = <T extends { seq: Sequence }>(inputs: T[]): T[] => [
+  { ...inputs[0], seq: inputs[1].seq },
+  { ...inputs[1], seq: inputs[0].seq },
+  ...inputs.slice(2),
+];
+
+/**
+ * Sequences run alone against the same sequences prefilled and decoded in shared steps (decoding inputs
+ * as embedding rows, all sequences in one llama_decode): the agreement over every prompt and decoding
+ * position, with `fault` injected into the shared run.
+ */
+export async function batchVsSingle(
+  model: RioModel,
+  engine: Engine,
+  prompt: number[],
+  fault: BatchFault = "none",
+  decodeSteps = 8,
+): Promise<Agreement> {
+  const chat = (content: string, enableThinking?: boolean) =>
+    model.tokenizer.encodeChat([{ role: "user", content }], { addGenerationPrompt: true, enableThinking });
   const prompts = [
-    conformancePrompt(model),
-    model.tokenizer.encodeChat([{ role: "user", content: "Conte até dez em português." }], {
-      addGenerationPrompt: true,
-    }),
-    model.tokenizer.encodeChat([{ role: "user", content: "把这句话翻译成英文：今天天气很好。" }], {
-      addGenerationPrompt: true,
-      enableThinking: false,
-    }),
+    prompt,
+    chat("Conte até dez em português."),
+    chat("把这句话翻译成英文：今天天气很好。", false),
   ];
-  const continuation = model.tokenizer
-    .encode(" um dois três quatro cinco seis sete oito")
-    .slice(0, decodeSteps);
+  // a different continuation per sequence, so a token fed to the wrong sequence changes its history
+  const continuations = [
+    " um dois três quatro cinco seis sete oito",
+    " Primeiro somamos 17 e 25, o que dá 42.",
+    " The weather is very nice today, truly.",
+  ].map((text) => model.tokenizer.encode(text).slice(0, decodeSteps));
+  if (continuations.some((c) => c.length < decodeSteps))
+    throw new Error(`batchVsSingle: a continuation has fewer than ${decodeSteps} tokens`);
   const alone: Float32Array[][] = [];
-  for (const prompt of prompts) alone.push(await engineLogits(engine, [...prompt, ...continuation]));
+  for (const [i, tokens] of prompts.entries())
+    alone.push(await engineLogits(engine, [...tokens, ...continuations[i]]));
+  const expected: Float32Array[] = [];
+  const shared: Float32Array[] = [];
   const seqs = prompts.map(() => engine.openSequence());
-  let maxDiff = 0;
   try {
+    const prefillInputs = prompts.map((tokens, i) => ({ seq: seqs[i], tokens, logits: "all" as const }));
     const prefill = await engine.step(
-      prompts.map((tokens, i) => ({ seq: seqs[i], tokens, logits: "all" as const })),
+      fault === "swap-sequences" ? swapFirstTwo(prefillInputs) : prefillInputs,
     );
     prefill.forEach((rows, i) => {
-      maxDiff = Math.max(
-        maxDiff,
-        compareLogits(alone[i].slice(0, prompts[i].length), rows).max_abs_logit_diff,
-      );
+      expected.push(...alone[i].slice(0, prompts[i].length));
+      shared.push(...rows.map((row) => row.slice())); // views of llama.cpp's buffer until the next decode
     });
-    for (let k = 0; k < continuation.length; k++) {
-      // decoding steps as embedding inputs, all sequences in one llama_decode
-      const rows = await engine.step(
-        seqs.map((seq) => ({ seq, embedding: model.embeddings.row(continuation[k]) })),
-      );
+    for (let k = 0; k < decodeSteps; k++) {
+      const inputs = seqs.map((seq, i) => ({ seq, embedding: model.embeddings.row(continuations[i][k]) }));
+      const rows = await engine.step(fault === "swap-one-decode" && k === 2 ? swapFirstTwo(inputs) : inputs);
       rows.forEach(([row], i) => {
-        maxDiff = Math.max(
-          maxDiff,
-          compareLogits([alone[i][prompts[i].length + k]], [row]).max_abs_logit_diff,
-        );
+        expected.push(alone[i][prompts[i].length + k]);
+        shared.push(row.slice());
       });
     }
   } finally {
     for (const seq of seqs) engine.release(seq);
   }
-  return maxDiff;
+  return compareLogits(expected, shared);
 }
 
 /**
@@ -99,8 +127,12 @@ export async function batchVsSingle(model: RioModel, engine: Engine, decodeSteps
  * half of a prompt (released mid-prefill). Hybrid models keep per-sequence convolution and recurrent
  * state besides the KV cache, so a released slot must start from zero state, not from where it stopped.
  */
-export async function reuseAfterRelease(model: RioModel, engine: Engine, batchSize: number): Promise<number> {
-  const prompt = conformancePrompt(model);
+export async function reuseAfterRelease(
+  model: RioModel,
+  engine: Engine,
+  batchSize: number,
+  prompt: number[],
+): Promise<number> {
   const other = model.tokenizer.encodeChat([{ role: "user", content: "Conte até dez em português." }], {
     addGenerationPrompt: true,
   });

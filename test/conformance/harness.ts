@@ -10,15 +10,30 @@ import { convertToGguf, type ModelType, openCheckpoint, type Quant } from "../..
 import { makeTrainedTinyModel } from "../../src/cli/trained-tiny.js";
 import { createEngine, type Engine, loadModel, type RioModel } from "../../src/engine/index.js";
 import { openReference } from "../../src/reference/index.js";
+import type { ChatMessage } from "../../src/tokenizer/index.js";
 import { CONFORMANCE_CHAT, TRAINING_CHATS } from "./corpus.js";
 import { type Agreement, compareLogits } from "./metrics.js";
 
-/** One architecture's tiny model converted to the precisions under test. */
+/** One architecture's model converted to the precisions under test. */
 export interface TinyFixture {
   arch: ModelType;
+  /** A name for reports: the architecture, or the shipped model's name. */
+  name: string;
   dir: string;
   gguf: Partial<Record<Quant, string>>;
+  /** The conversation every check renders as its main prompt (text the model was trained on). */
+  chat: ChatMessage[];
   cleanup(): void;
+}
+
+/** Converts the Hugging Face folder `dir` to each of `quants` under `root`. */
+function convertAll(dir: string, root: string, name: string, quants: Quant[]): TinyFixture["gguf"] {
+  const gguf: TinyFixture["gguf"] = {};
+  for (const quant of quants) {
+    gguf[quant] = path.join(root, `${name}-${quant}.gguf`);
+    convertToGguf(dir, gguf[quant] as string, { quant });
+  }
+  return gguf;
 }
 
 /**
@@ -31,12 +46,39 @@ export function makeFixture(arch: ModelType, quants: Quant[], seed = 7): TinyFix
   makeTrainedTinyModel({ arch, out: dir, seed, dtype: "f32" }, (tokenizer) =>
     TRAINING_CHATS.map((chat) => tokenizer.encodeChat(chat)),
   );
-  const gguf: TinyFixture["gguf"] = {};
-  for (const quant of quants) {
-    gguf[quant] = path.join(root, `${arch}-${quant}.gguf`);
-    convertToGguf(dir, gguf[quant] as string, { quant });
-  }
-  return { arch, dir, gguf, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+  const gguf = convertAll(dir, root, arch, quants);
+  return {
+    arch,
+    name: arch,
+    dir,
+    gguf,
+    chat: [...CONFORMANCE_CHAT],
+    cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * A fixture of a trained checkpoint folder (e.g. rio-nano): its own conversions, and `chat` as the prompt,
+ * so the positions under test are the model's trained text rather than near-ties.
+ */
+export function checkpointFixture(
+  name: string,
+  dir: string,
+  chat: ChatMessage[],
+  quants: Quant[],
+): TinyFixture {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), `rio-conf-${name}-`));
+  const ckpt = openCheckpoint(dir);
+  const arch = ckpt.config.model_type;
+  ckpt.close();
+  return {
+    arch,
+    name,
+    dir,
+    gguf: convertAll(dir, root, name, quants),
+    chat,
+    cleanup: () => fs.rmSync(root, { recursive: true, force: true }),
+  };
 }
 
 /** An engine set up for exact comparison: F32 KV cache, no flash attention. */
@@ -68,13 +110,16 @@ export function referenceLogits(dir: string, tokens: number[]): Float64Array[] {
 
 /** Conformance of one precision of `fixture` against a baseline (the reference for f32, else engine f32). */
 export interface PrecisionReport extends Agreement {
-  arch: ModelType;
+  /** The fixture's name. */
+  arch: string;
   precision: string;
 }
 
-/** The prompt every check uses: the chat rendered with the checkpoint's template. */
-export function conformancePrompt(model: RioModel): number[] {
-  return model.tokenizer.encodeChat(CONFORMANCE_CHAT, { addGenerationPrompt: true });
+/** The prompt every check uses: the fixture's chat rendered with the checkpoint's template. */
+export function conformancePrompt(model: RioModel, chat: ChatMessage[] = CONFORMANCE_CHAT): number[] {
+  return model.tokenizer.encodeChat(chat, {
+    addGenerationPrompt: chat[chat.length - 1]?.role !== "assistant",
+  });
 }
 
 /** Runs reference-vs-engine at F32 and engine Q8_0/Q4_0 vs engine F32 on one fixture. */
@@ -86,17 +131,17 @@ export async function precisionReports(fixture: TinyFixture, batchSize = 512): P
     try {
       const engine = exactEngine(model, 1, batchSize);
       try {
-        const tokens = conformancePrompt(model);
+        const tokens = conformancePrompt(model, fixture.chat);
         const rows = await engineLogits(engine, tokens);
         if (quant === "f32") {
           f32Rows = rows;
           reports.push({
-            arch: fixture.arch,
+            arch: fixture.name,
             precision: "f32_vs_reference",
             ...compareLogits(referenceLogits(fixture.dir, tokens), rows),
           });
         } else if (f32Rows) {
-          reports.push({ arch: fixture.arch, precision: `${quant}_vs_f32`, ...compareLogits(f32Rows, rows) });
+          reports.push({ arch: fixture.name, precision: `${quant}_vs_f32`, ...compareLogits(f32Rows, rows) });
         }
       } finally {
         engine.close();

@@ -25,6 +25,12 @@ export interface Agreement {
   max_abs_logprob_diff: number;
   /** Fraction of positions whose argmax agrees. */
   top1_agreement: number;
+  /**
+   * Largest log-prob margin, in the expected distribution, between its top token and the token the test
+   * ranked first, over the positions where the two differ (0 when every top-1 agrees). When every
+   * |Δ log p| is at most b, a flip can only happen between tokens within 2b of each other.
+   */
+  top1_flip_margin: number;
   /** Mean KL(expected || test) in nats. */
   kl_mean: number;
   /** max |Δ logit| (raw logits). */
@@ -38,6 +44,7 @@ export function compareLogits(expected: ArrayLike<number>[], test: ArrayLike<num
   let maxLogprob = 0;
   let maxLogit = 0;
   let agree = 0;
+  let flipMargin = 0;
   let kl = 0;
   expected.forEach((row, t) => {
     const other = test[t];
@@ -50,12 +57,16 @@ export function compareLogits(expected: ArrayLike<number>[], test: ArrayLike<num
       if (p > 1e-6) maxLogprob = Math.max(maxLogprob, Math.abs(a[i] - b[i]));
       if (p > 0) kl += p * (a[i] - b[i]);
     }
-    if (argmax(row) === argmax(other)) agree++;
+    const top = argmax(row);
+    const otherTop = argmax(other);
+    if (top === otherTop) agree++;
+    else flipMargin = Math.max(flipMargin, a[top] - a[otherTop]);
   });
   return {
     positions: expected.length,
     max_abs_logprob_diff: maxLogprob,
     top1_agreement: agree / expected.length,
+    top1_flip_margin: flipMargin,
     kl_mean: kl / expected.length,
     max_abs_logit_diff: maxLogit,
   };

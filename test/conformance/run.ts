@@ -5,8 +5,14 @@
 import { Command } from "commander";
 import { MODEL_TYPES, type ModelType } from "../../src/checkpoint/index.js";
 import { loadModel } from "../../src/engine/index.js";
-import { batchVsSingle, reuseAfterRelease, tokenizerMismatches, tokenVsEmbedding } from "./checks.js";
-import { exactEngine, makeFixture, precisionReports } from "./harness.js";
+import {
+  BATCH_FAULTS,
+  batchVsSingle,
+  reuseAfterRelease,
+  tokenizerMismatches,
+  tokenVsEmbedding,
+} from "./checks.js";
+import { conformancePrompt, exactEngine, makeFixture, precisionReports } from "./harness.js";
 
 const opts = new Command()
   .option("--arch <arch>", `one of ${MODEL_TYPES.join(", ")} (default: all)`)
@@ -34,9 +40,17 @@ for (const arch of archs) {
     const model = loadModel(fixture.gguf.f32 as string);
     const engine = exactEngine(model, 4, Number(opts.batch));
     try {
-      print({ arch, check: "token_vs_embedding", max_abs_logit_diff: await tokenVsEmbedding(model, engine) });
-      print({ arch, check: "batch_vs_single", max_abs_logit_diff: await batchVsSingle(model, engine) });
-      const reuse = await reuseAfterRelease(model, engine, Number(opts.batch));
+      const prompt = conformancePrompt(model, fixture.chat);
+      print({
+        arch,
+        check: "token_vs_embedding",
+        max_abs_logit_diff: await tokenVsEmbedding(model, engine, prompt),
+      });
+      for (const fault of BATCH_FAULTS) {
+        const r = await batchVsSingle(model, engine, prompt, fault);
+        print({ arch, check: fault === "none" ? "batch_vs_single" : `batch_vs_single_fault_${fault}`, ...r });
+      }
+      const reuse = await reuseAfterRelease(model, engine, Number(opts.batch), prompt);
       print({ arch, check: "reuse_after_release", max_abs_logit_diff: reuse });
       print({ arch, check: "tokenizer_vs_llama", mismatches: tokenizerMismatches(model).length });
     } finally {

@@ -111,6 +111,10 @@ test("aborting a request frees its sequence at once", async () => {
   let r = await it.next();
   while (!r.done) r = await it.next();
   assert.equal(r.value.stopReason, "aborted");
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  // freed at once, or when the step in flight (if any) ends: at most one more step
+  const steps = scheduler.steps;
+  const deadline = performance.now() + 30_000; // a liveness limit; what is asserted is the step count
+  while (engine.freeSequences < 4 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 1));
   assert.equal(engine.freeSequences, 4);
+  assert.ok(scheduler.steps <= steps + 1, `${scheduler.steps - steps} steps ran after the abort`);
 });

@@ -23,6 +23,7 @@ import {
 import { createEngine, loadModel, type RioModel } from "../../src/engine/index.js";
 import { type LlamaQuant, loadLlama } from "../../src/llama/index.js";
 import { tokenVsEmbedding } from "../conformance/checks.js";
+import { conformancePrompt } from "../conformance/harness.js";
 
 const SHAPE = {
   hidden_size: 256,
@@ -75,7 +76,7 @@ describe("llama.cpp K-quant presets", () => {
         assert.equal(typeOf(model, "blk.0.attn_norm.weight"), "F32");
         const engine = createEngine(model, { ctx: 1024, kvType: "f32", flashAttention: false });
         try {
-          assert.equal(await tokenVsEmbedding(model, engine), 0);
+          assert.equal(await tokenVsEmbedding(model, engine, conformancePrompt(model)), 0);
         } finally {
           engine.close();
         }

@@ -107,9 +107,14 @@ test("a batch of two sequences equals each sequence decoded alone", async () => 
   const pos = [...a.map((_, i) => i), ...b.map((_, i) => i)];
   const seq = [...a.map(() => 0), ...b.map(() => 1)];
   await ctx.decodeTokens({ tokens: i32(tokens), pos: i32(pos), seq: i32(seq), logits: all(tokens.length) });
-  for (let i = 0; i < a.length; i++) assert.ok(maxDiff(ctx.logits(i), aloneA[i]) < 1e-4, `seq 0 row ${i}`);
+  // The shared batch computes the same sums as the lone ones, possibly in another order (kernels are
+  // picked by micro-batch shape and differ per CPU variant): a reordered float32 sum of K terms moves
+  // by at most about K ulps of its largest partial sum, K <= 64 here, so through two layers and the head
+  // 1e-5 of the largest logit is ample; a row of the wrong sequence or position moves logits by O(1).
+  const bound = 1e-5 * Math.max(...[...aloneA, ...aloneB].map((row) => Math.max(...row.map(Math.abs))));
+  for (let i = 0; i < a.length; i++) assert.ok(maxDiff(ctx.logits(i), aloneA[i]) <= bound, `seq 0 row ${i}`);
   for (let i = 0; i < b.length; i++)
-    assert.ok(maxDiff(ctx.logits(a.length + i), aloneB[i]) < 1e-4, `seq 1 row ${i}`);
+    assert.ok(maxDiff(ctx.logits(a.length + i), aloneB[i]) <= bound, `seq 1 row ${i}`);
   assert.equal(ctx.seqPosMax(0), a.length - 1);
   assert.equal(ctx.seqPosMax(1), b.length - 1);
 });
@@ -192,6 +197,8 @@ test("context options are checked before llama.cpp sees them", () => {
     /nSeqMax = 300; llama.cpp allows 1\.\.256/,
   );
   assert.throws(() => model.createContext({ nCtx: 256, threads: physicalCores() + 1 }), /physical cores/);
+  // llama.cpp itself aborts the process on this one
+  assert.throws(() => model.createContext({ nCtx: 256, nBatch: 3, nSeqMax: 4 }), /below nSeqMax = 4/);
   assert.throws(() => model.createContext({ nCtx: 64, nBatch: 128 }), /nBatch = 128/);
   assert.throws(() => model.createContext({ nCtx: 64, poll: 101 }), /poll = 101; expected 0\.\.100/);
 });
