@@ -4,9 +4,9 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { convertToGguf, type ModelType, makeTinyModel, type Quant } from "../src/checkpoint/index.js";
-import { cacheRoot } from "../src/cli/default-model.js";
 
 /** The Hugging Face folder and GGUF files of one benchmark shape. */
 export interface BenchModel {
@@ -25,7 +25,7 @@ export function benchModel(
     ? createHash("sha256").update(JSON.stringify(overrides)).digest("hex").slice(0, 8)
     : "";
   const name = [arch, shape ?? "small", variant].filter(Boolean).join("-");
-  const root = path.join(cacheRoot(), "bench");
+  const root = path.join(process.env.RIO_CACHE_DIR || path.join(os.homedir(), ".cache", "rio"), "bench");
   const dir = path.join(root, name);
   if (!fs.existsSync(path.join(dir, "config.json"))) {
     process.stderr.write(`bench: writing ${name} checkpoint (once)...\n`);

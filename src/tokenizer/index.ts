@@ -3,6 +3,8 @@
  * the pure incremental output parsers (reasoning, tool calls, UTF-8 detokenising).
  */
 
+export { type BpeOptions, type BpeVocabulary, QWEN2_SPLIT, trainBpe } from "./bpe-trainer.js";
+export { qwen3TokenizerDir, qwen3TokenizerFiles, type TokenizerFiles } from "./qwen3-tokenizer-files.js";
 export { type ReasoningEvent, ReasoningParser, type ReasoningParserOptions } from "./reasoning-parser.js";
 export { RioTokenizer, type SpecialIds } from "./rio-tokenizer.js";
 export { TokenizerError } from "./tokenizer-error.js";
