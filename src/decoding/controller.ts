@@ -37,6 +37,11 @@ export interface DecodingController {
   step(logits: Float32Array, sampler: TokenSampler): StepResult;
   /** True once a step returned a stop reason. */
   readonly finished: boolean;
+  /**
+   * The reasoning block was closed from outside (a thinking budget forced `</think>`): decode the answer
+   * as after a sampled `</think>`. Methods without a reasoning state need not implement it.
+   */
+  closeReasoning?(): void;
 }
 
 /** Limits shared by every method. */

@@ -105,6 +105,13 @@ export class SwiReasoningController implements DecodingController {
     return { tokenId, mode: this.mode, fed, entropy, refEntropy: this.refEntropy, switched, forced, stop };
   }
 
+  /** A thinking budget closed the block: explicit from now on, as a sampled `</think>` would lock it. */
+  closeReasoning(): void {
+    this.locked = true;
+    this.mode = "explicit";
+    this.queue = [];
+  }
+
   private transition(t: number, entropy: number): StepResult["switched"] {
     if (t === 0) {
       this.refEntropy = entropy;

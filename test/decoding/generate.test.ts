@@ -118,3 +118,19 @@ test("aborting a request frees its sequence at once", async () => {
   assert.equal(engine.freeSequences, 4);
   assert.ok(scheduler.steps <= steps + 1, `${scheduler.steps - steps} steps ran after the abort`);
 });
+
+test("a thinking budget closes the reasoning in time and the answer follows, for swir and cot", async () => {
+  const thinkEnd = model.tokenizer.specialIds.thinkEnd;
+  const closeLength = model.tokenizer.encode("\n").length + 1; // "\n</think>"
+  for (const reasoning of [{ method: "swir" as const }, { method: "cot" as const }]) {
+    const { steps, summary } = await collect({ ...chat(reasoning), thinkingBudget: 6 });
+    const close = steps.findIndex((s) => s.tokenId === thinkEnd);
+    assert.ok(close >= 0 && close < 6 + closeLength, `${reasoning.method}: </think> at step ${close}`);
+    assert.equal(summary.reasoningTokens, close + 1);
+    assert.ok(
+      steps.slice(close + 1).every((s) => s.fed === "token"),
+      "the answer is decoded explicitly",
+    );
+    assert.ok(summary.tokens > close + 3, "an answer follows");
+  }
+});
