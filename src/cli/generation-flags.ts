@@ -11,6 +11,7 @@ export interface GenerationFlags {
   beta?: number;
   window?: number;
   maxTokens: number;
+  thinkingBudget?: number;
   temperature?: number;
   topP?: number;
   topK?: number;
@@ -46,6 +47,11 @@ export function addGenerationOptions(command: Command, defaults: { maxSwitchCoun
     )
     .option("--window <n>", "SwiReasoning: explicit steps before a switch back to latent", integerParser(0))
     .option("--max-tokens <n>", "most tokens to generate", integerParser(1), 1024)
+    .option(
+      "--thinking-budget <n>",
+      "most reasoning tokens: then the reasoning is closed and the answer follows",
+      integerParser(1),
+    )
     .option("--temperature <t>", "sampling temperature (0 = greedy)", numberParser(0, 100))
     .option("--top-p <p>", "nucleus sampling mass", numberParser(0, 1))
     .option("--top-k <k>", "keep the k most likely tokens (0 = off)", integerParser(0))
@@ -77,5 +83,11 @@ export function requestFromFlags(flags: GenerationFlags): Omit<GenerateRequest, 
             window: flags.window,
           }).filter(([, v]) => v !== undefined),
         ) as ReasoningOptions);
-  return { sampling, reasoning, maxTokens: flags.maxTokens, enableThinking: flags.thinking };
+  return {
+    sampling,
+    reasoning,
+    maxTokens: flags.maxTokens,
+    thinkingBudget: flags.thinkingBudget,
+    enableThinking: flags.thinking,
+  };
 }

@@ -5,11 +5,13 @@
 import { Command } from "commander";
 import * as chat from "./commands/chat.js";
 import * as convert from "./commands/convert.js";
+import * as evaluate from "./commands/eval.js";
 import * as info from "./commands/info.js";
 import * as makeTiny from "./commands/make-tiny.js";
 import * as render from "./commands/render.js";
 import * as run from "./commands/run.js";
 import * as serve from "./commands/serve.js";
+import * as tasks from "./commands/tasks.js";
 
 const program = new Command()
   .name("rio")
@@ -19,11 +21,13 @@ const program = new Command()
 const commands: Array<{ register(program: Command): void }> = [
   chat,
   convert,
+  evaluate,
   info,
   makeTiny,
   render,
   run,
   serve,
+  tasks,
 ];
 for (const command of commands) command.register(program);
 

@@ -1,5 +1,5 @@
 /**
- * @module What run, chat and serve share: loading the model named by --model (or the default demo model)
+ * @module What run, chat and serve share: loading the model named by --model (or the embedded rio-nano)
  * with a progress bar for a first-time conversion, and the engine and scheduler over it.
  */
 import type { Command } from "commander";
@@ -11,7 +11,7 @@ import {
   type RioModel,
   Scheduler,
 } from "../engine/index.js";
-import { DEMO_NOTICE, ensureDefaultModel } from "./default-model.js";
+import { DEFAULT_MODEL_NOTICE, defaultModelDir } from "./default-model.js";
 import { integerParser, oneOf } from "./parsers.js";
 import { tensorProgress } from "./progress.js";
 
@@ -26,7 +26,7 @@ export interface ModelFlags {
 /** Adds --model, --quant, --ctx, --threads. */
 export function addModelOptions(command: Command, defaults: { ctx: number }): Command {
   return command
-    .option("--model <path>", "Hugging Face folder or GGUF file (default: the embedded demo model)")
+    .option("--model <path>", "Hugging Face folder or GGUF file (default: the embedded rio-nano)")
     .option(
       "--quant <type>",
       `quantisation when converting a Hugging Face folder: ${MODEL_QUANTS.join(", ")}`,
@@ -41,7 +41,8 @@ export function addModelOptions(command: Command, defaults: { ctx: number }): Co
 export interface Session {
   model: RioModel;
   scheduler: Scheduler;
-  isDemo: boolean;
+  /** True when no --model was given and rio-nano runs. */
+  isDefault: boolean;
   close(): void;
 }
 
@@ -50,10 +51,10 @@ export function openSession(
   flags: ModelFlags,
   opts: { maxSequences: number; maxQueue?: number; quiet?: boolean },
 ): Session {
-  const isDemo = flags.model === undefined;
+  const isDefault = flags.model === undefined;
   // said even with --json: stderr keeps stdout machine-readable
-  if (isDemo) process.stderr.write(`${DEMO_NOTICE}\n`);
-  const source = flags.model ?? ensureDefaultModel();
+  if (isDefault) process.stderr.write(`${DEFAULT_MODEL_NOTICE}\n`);
+  const source = flags.model ?? defaultModelDir();
   const progress = tensorProgress("converting to GGUF (first load only)");
   let model: RioModel;
   try {
@@ -73,7 +74,7 @@ export function openSession(
   return {
     model,
     scheduler,
-    isDemo,
+    isDefault,
     close() {
       engine.close();
       model.free();

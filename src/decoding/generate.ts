@@ -18,6 +18,7 @@ import { StopStringMatcher } from "./stop-strings.js";
 import { SwiReasoningController } from "./swir-controller.js";
 import { type SwirParams, swirParams } from "./swir-params.js";
 import { swirVocabFor } from "./swir-vocab-cache.js";
+import { ThinkingBudgetController } from "./thinking-budget.js";
 
 /** SwiReasoning or plain chain-of-thought, with SwiReasoning's knobs. */
 export type ReasoningOptions =
@@ -57,6 +58,11 @@ export interface GenerateRequest {
    * JSON_GRAMMAR; the reasoning itself stays free.
    */
   grammar?: string;
+  /**
+   * Most tokens the reasoning block may take: at the limit the block is closed as the chat template
+   * closes it (`\n</think>\n\n`) and the answer follows (see thinking-budget.ts).
+   */
+  thinkingBudget?: number;
 }
 
 /** One decoding step as generate() yields it. */
@@ -86,6 +92,8 @@ export type FinishReason = "eos" | "stop" | "length" | "answer_budget" | "aborte
 export interface GenerateSummary {
   promptTokens: number;
   tokens: number;
+  /** Tokens of the reasoning block, `</think>` included (0 when the prompt closed it). */
+  reasoningTokens: number;
   latentSteps: number;
   switches: number;
   stopReason: FinishReason;
@@ -128,9 +136,18 @@ export async function* generate(
     max_new_tokens: maxTokens,
     stop_token_ids: stopIds,
   });
+  const budgeted =
+    request.thinkingBudget === undefined
+      ? method
+      : new ThinkingBudgetController(
+          method,
+          { budget: request.thinkingBudget, closing: reasoningClosing(model, request) },
+          answerStart,
+          maxTokens,
+        );
   const controller = request.answerPrefix?.length
-    ? forceAnswerPrefix(model, answerStart, method, request.answerPrefix, maxTokens)
-    : method;
+    ? forceAnswerPrefix(model, answerStart, budgeted, request.answerPrefix, maxTokens)
+    : budgeted;
   // parsed before the sequence is taken: a bad grammar fails the request up front
   const grammar = request.grammar === undefined ? undefined : model.llama.grammar(request.grammar);
   const sampler = grammar ? new ConstrainedSampler(plainSampler, grammar, answerStart) : plainSampler;
@@ -148,16 +165,22 @@ export async function* generate(
   const summary = {
     promptTokens: prompt.length,
     tokens: 0,
+    reasoningTokens: 0,
     latentSteps: 0,
     switches: 0,
     stopReason: "aborted" as FinishReason,
   };
+  let reasoningOpen = !answerStart.answerFirst;
   try {
     let logits = await lease.prefill(prompt);
     decodeStart = performance.now();
     for (let index = 0; ; index++) {
       const r = controller.step(logits, sampler);
       summary.tokens++;
+      if (reasoningOpen) {
+        summary.reasoningTokens++;
+        reasoningOpen = r.tokenId !== answerStart.thinkEnd;
+      }
       if (r.fed.kind === "mixture") summary.latentSteps++;
       if (r.switched === "to_explicit") summary.switches++;
       const shown = stops.push(text.push(r.tokenId));
@@ -244,6 +267,17 @@ function forceAnswerPrefix(
 ): DecodingController {
   const opening = start.answerFirst ? prefix : [...model.tokenizer.encode("\n\n"), ...prefix];
   return new AnswerPrefixController(method, opening, start, maxTokens);
+}
+
+/**
+ * How a thinking budget closes the block: `\n</think>\n\n` as the chat template writes it; without the blank
+ * line when an answer prefix (which brings its own) or a grammar (which decodes from `</think>` on) follows.
+ */
+function reasoningClosing(model: RioModel, request: GenerateRequest): number[] {
+  const close = [...model.tokenizer.encode("\n"), model.tokenizer.specialIds.thinkEnd];
+  return request.answerPrefix?.length || request.grammar !== undefined
+    ? close
+    : [...close, ...model.tokenizer.encode("\n\n")];
 }
 
 /** The prompt's last token that is not whitespace (undefined when there is none). */

@@ -22,7 +22,7 @@ export {
   preparePrompt,
   type ReasoningOptions,
 } from "./generate.js";
-export { JSON_GRAMMAR } from "./json-grammar.js";
+export { JSON_GRAMMAR, JSON_OBJECT_RULES } from "./json-grammar.js";
 export { type TokenLogprob, tokenLogprob } from "./logprobs.js";
 export { MATH_TOKEN_STRINGS, mathTokenIds } from "./math-tokens.js";
 export {
@@ -54,6 +54,7 @@ export {
   TERMINATION_TEXT,
   type VocabTokenizer,
 } from "./swir-vocab.js";
+export { type ThinkingBudget, ThinkingBudgetController } from "./thinking-budget.js";
 export { topKIndices } from "./top-k.js";
 export {
   headOf,

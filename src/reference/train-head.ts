@@ -23,6 +23,11 @@ export interface TrainHeadOptions {
    * model's (tens of nats) instead of growing towards one-hot on text it can fit.
    */
   weightDecay?: number;
+  /**
+   * Per sequence, the index of its first token to learn (default 0): the tokens before it are only read as
+   * context, e.g. a chat prompt ahead of the answer a test model must give, which makes training far cheaper.
+   */
+  trainFrom?: readonly number[];
 }
 
 /** What training reached, for the caller to report. */
@@ -54,14 +59,14 @@ export function trainLmHead(
     );
   const features: Float64Array[] = [];
   const targets: number[] = [];
-  for (const tokens of sequences) {
+  for (const [s, tokens] of sequences.entries()) {
     if (tokens.length < 2) continue;
     const { captured } = reference.forward({ tokens }, reference.newCache(), {
       capture: ["final_norm"],
       logits: false,
     });
     const rows = captured.get("final_norm") as Float64Array[];
-    for (let t = 0; t + 1 < tokens.length; t++) {
+    for (let t = Math.max(0, (opts.trainFrom?.[s] ?? 0) - 1); t + 1 < tokens.length; t++) {
       features.push(rows[t]);
       targets.push(tokens[t + 1]);
     }

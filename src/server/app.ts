@@ -10,6 +10,7 @@ import { completions } from "./completion-route.js";
 import type { ServerContext } from "./context.js";
 import { ApiError, toApiError } from "./errors.js";
 import { infoRoutes } from "./info-routes.js";
+import { responsesRoutes } from "./responses/routes.js";
 
 /** Options of buildApp. */
 export interface AppOptions {
@@ -56,6 +57,7 @@ export function buildApp(server: ServerContext, opts: AppOptions): FastifyInstan
   });
   app.post("/v1/chat/completions", chatCompletions(server));
   app.post("/v1/completions", completions(server));
+  responsesRoutes(app, server);
   infoRoutes(app, server, opts.draining);
   return app;
 }

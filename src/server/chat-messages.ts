@@ -1,10 +1,14 @@
 /**
  * @module From an OpenAI chat request to what the chat template takes: messages (content parts joined,
  * `developer` as `system`, null content as "" since the Qwen3 template fails on null next to tool_calls)
- * the tools `tool_choice` leaves in play, and the opening of a tool call it forces.
+ * the tools `tool_choice` leaves in play, the opening of a tool call it forces, and the rendered prompt.
+ * The Responses API converts its input items and tools to these shapes and uses the same functions.
  */
+import { preparePrompt } from "../decoding/index.js";
 import type { ChatMessage, RioTokenizer } from "../tokenizer/index.js";
+import type { ServerContext } from "./context.js";
 import { ApiError } from "./errors.js";
+import type { PreparedPrompt } from "./generation-endpoint.js";
 import type { ChatRequest, ChatRequestMessage } from "./schemas/chat.js";
 
 /** Messages in the template's shape. */
@@ -29,11 +33,15 @@ export function templateMessages(messages: ChatRequestMessage[]): ChatMessage[] 
 
 /**
  * The tool definitions rendered into the prompt: none for `tool_choice: "none"` (or no tools), only the
- * named one for a named function, all of them for "auto" and "required".
+ * named one for a named function, all of them for "auto" and "required". `nameField` is where the request
+ * named the function (the Responses API has no `function` wrapper), for errors.
  * @example
  * activeTools({ tools: [f, g], tool_choice: { type: "function", function: { name: "g" } } } as ChatRequest); // [g]
  */
-export function activeTools(request: Pick<ChatRequest, "tools" | "tool_choice">): object[] | undefined {
+export function activeTools(
+  request: Pick<ChatRequest, "tools" | "tool_choice">,
+  nameField = "tool_choice.function.name",
+): NonNullable<ChatRequest["tools"]> | undefined {
   const tools = request.tools ?? [];
   const choice = request.tool_choice ?? "auto";
   if (choice !== "auto" && choice !== "none" && tools.length === 0)
@@ -46,7 +54,7 @@ export function activeTools(request: Pick<ChatRequest, "tools" | "tool_choice">)
       400,
       `tool_choice: no tool named ${JSON.stringify(choice.function.name)} in tools`,
       "invalid_request_error",
-      "tool_choice.function.name",
+      nameField,
     );
   return named;
 }
@@ -77,4 +85,27 @@ export function toolCallOpening(
       ? `\n<function=${name === undefined ? "" : `${name}>\n`}`
       : `\n{"name": ${name === undefined ? '"' : `${JSON.stringify(name)}, "arguments": `}`;
   return [open, ...tokenizer.encode(text)];
+}
+
+/**
+ * The chat template's tokens; a template that rejects the conversation is the client's error (400 naming
+ * `field`, the request field the conversation came from).
+ * @example
+ * const prompt = renderPrompt(server, { messages: [{ role: "user", content: "hi" }] }, "messages");
+ */
+export function renderPrompt(
+  server: ServerContext,
+  request: Parameters<typeof preparePrompt>[1],
+  field: string,
+): PreparedPrompt {
+  try {
+    return preparePrompt(server.model, request);
+  } catch (error) {
+    throw new ApiError(
+      400,
+      `${field}: the chat template rejected them: ${error instanceof Error ? error.message : String(error)}`,
+      "invalid_request_error",
+      field,
+    );
+  }
 }

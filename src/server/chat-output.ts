@@ -1,10 +1,21 @@
 /**
  * @module Splits one choice's generated text into what an OpenAI chat response carries: `reasoning_content`
  * (the think block), `content`, and `tool_calls` (the `<tool_call>` blocks, when the request has tools).
- * Pure: it sees only text, so tests drive it with scripted streams.
+ * Calls of the built-in tools Rio runs itself are kept apart: they never reach `tool_calls`, which are the
+ * client's to run. Pure: it sees only text, so tests drive it with scripted streams.
  */
 import { randomBytes } from "node:crypto";
+import type { TurnText } from "../agent/index.js";
 import { ReasoningParser, ToolCallParser } from "../tokenizer/index.js";
+
+/**
+ * The body format of a model's tool calls: Qwen3.5's templates write XML parameters, Qwen3's JSON.
+ * @example
+ * toolCallFormat("qwen35moe"); // "xml"
+ */
+export function toolCallFormat(architecture: string): "json" | "xml" {
+  return architecture.startsWith("qwen35") ? "xml" : "json";
+}
 
 /** A tool call as OpenAI streams and returns it. */
 export interface ResponseToolCall {
@@ -29,6 +40,8 @@ export interface ChatOutputOptions {
   tools?: object[];
   /** Body format of tool calls: Qwen3 JSON or Qwen3.5 XML. */
   toolFormat: "json" | "xml";
+  /** Names of the built-in tools in `tools`: their calls go to `calls` only. */
+  builtinNames?: readonly string[];
 }
 
 /**
@@ -42,9 +55,14 @@ export interface ChatOutputOptions {
 export class ChatOutput {
   private readonly reasoning: ReasoningParser;
   private readonly tools: ToolCallParser | undefined;
+  private readonly builtinNames: ReadonlySet<string>;
+  /** The client's part: text, reasoning and the calls of its functions. */
   readonly message = { content: "", reasoning_content: "", tool_calls: [] as ResponseToolCall[] };
+  /** Every call in the order written, built-in ones included. */
+  readonly calls: ResponseToolCall[] = [];
 
   constructor(opts: ChatOutputOptions) {
+    this.builtinNames = new Set(opts.builtinNames);
     this.reasoning = new ReasoningParser({ startsInReasoning: opts.startsInReasoning });
     this.tools = opts.tools?.length
       ? new ToolCallParser({ format: opts.toolFormat, tools: opts.tools })
@@ -59,6 +77,19 @@ export class ChatOutput {
   /** Flushes everything held back at the end of generation. */
   finish(): ChatDelta {
     return this.route(this.reasoning.finish(), true);
+  }
+
+  /** What was written, as the agent loop reads it: all the text, and every call. */
+  turn(): TurnText {
+    return {
+      content: this.message.content,
+      reasoning: this.message.reasoning_content,
+      calls: this.calls.map((call) => ({
+        id: call.id,
+        name: call.function.name,
+        arguments: call.function.arguments,
+      })),
+    };
   }
 
   private route(events: ReturnType<ReasoningParser["feed"]>, last: boolean): ChatDelta {
@@ -79,11 +110,14 @@ export class ChatOutput {
       if (event.kind === "text") append(delta, "content", event.text);
       else if (event.kind === "tool_call") {
         const call: ResponseToolCall = {
-          index: event.index,
+          // numbered among the calls the client is given
+          index: this.message.tool_calls.length,
           id: `call_${randomBytes(12).toString("hex")}`,
           type: "function",
           function: { name: event.call.name, arguments: event.call.argumentsJson },
         };
+        this.calls.push(call);
+        if (this.builtinNames.has(call.function.name)) continue;
         this.message.tool_calls.push(call);
         delta.tool_calls = [...(delta.tool_calls ?? []), call];
       }

@@ -1,12 +1,18 @@
-/** @module POST /v1/chat/completions: messages through the chat template, answers split into reasoning, content and tool calls. */
+/**
+ * @module POST /v1/chat/completions: messages through the chat template, answers split into reasoning,
+ * content and tool calls. Built-in tools are asked for by name in `rio.builtin_tools`; they join the
+ * request's function tools in the prompt (and `tool_choice` may name one), and the choice is then
+ * answered through the agent loop.
+ */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { JSON_GRAMMAR, preparePrompt } from "../decoding/index.js";
+import { agentRunner } from "./agent-choice.js";
+import { type AnswerShape, answerGrammar } from "./answer-grammar.js";
+import { requestedBuiltins } from "./builtin-request.js";
 import { ChatFormat } from "./chat-format.js";
-import { activeTools, templateMessages, toolCallOpening } from "./chat-messages.js";
-import type { EndpointFormat } from "./choice-format.js";
+import { activeTools, renderPrompt, templateMessages, toolCallOpening } from "./chat-messages.js";
+import type { ChoiceFields, EndpointFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
-import { ApiError } from "./errors.js";
-import { type PreparedPrompt, serveGeneration } from "./generation-endpoint.js";
+import { serveGeneration } from "./generation-endpoint.js";
 import { generationOptions } from "./generation-options.js";
 import { chatRequestSchema } from "./schemas/chat.js";
 import { parseBody } from "./schemas/validate.js";
@@ -25,8 +31,24 @@ const CHAT: EndpointFormat = {
 export function chatCompletions(server: ServerContext) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const body = parseBody(chatRequestSchema, request.body);
-    const tools = activeTools(body);
+    const functionTools = body.tools ?? [];
+    const builtins = requestedBuiltins(
+      server,
+      (body.rio?.builtin_tools ?? []).map((name, i) => ({ name, field: `rio.builtin_tools.${i}` })),
+      functionTools.map((tool) => tool.function.name),
+    );
+    const allTools = builtins ? [...functionTools, ...builtins.definitions()] : body.tools;
+    const tools = activeTools({ tools: allTools, tool_choice: body.tool_choice });
+    // tool_choice "none" leaves no tool in play, the built-in ones included
+    const agent = tools && builtins;
     const maxTokens = body.max_completion_tokens ?? body.max_tokens;
+    const answer: AnswerShape = {
+      format: body.response_format?.type,
+      formatField: "response_format",
+      toolChoice: body.tool_choice,
+      tools,
+      toolFormat: server.toolFormat,
+    };
     const options = {
       ...generationOptions(
         body,
@@ -35,15 +57,14 @@ export function chatCompletions(server: ServerContext) {
         server.defaults,
       ),
       answerPrefix: toolCallOpening(body.tool_choice, server.model.tokenizer, server.toolFormat),
-      grammar: answerGrammar(body.response_format?.type),
+      grammar: answerGrammar(answer),
     };
-    const prompt = renderPrompt(server, {
-      messages: templateMessages(body.messages),
-      tools,
-      enableThinking: body.chat_template_kwargs?.enable_thinking,
-    });
+    const messages = templateMessages(body.messages);
+    const enableThinking =
+      body.reasoning_effort === "none" ? false : body.chat_template_kwargs?.enable_thinking;
+    const prompt = renderPrompt(server, { messages, tools, enableThinking }, "messages");
     const logprobs = body.logprobs ? (body.top_logprobs ?? 0) : undefined;
-    return serveGeneration(server, reply, {
+    return serveGeneration<ChatFormat>(server, reply, {
       format: CHAT,
       common: body,
       options,
@@ -54,40 +75,25 @@ export function chatCompletions(server: ServerContext) {
         new ChatFormat({
           tokenizer: server.model.tokenizer,
           startsInReasoning: p.opensReasoning,
-          tools,
+          // an agent parses every tool, offered or not, so that a built-in call never reaches tool_calls
+          tools: agent ? (allTools ?? undefined) : tools,
+          builtinNames: agent?.names,
           toolFormat: server.toolFormat,
           logprobs: logprobs !== undefined,
           modes: body.rio?.modes === true,
         }),
+      run:
+        agent &&
+        agentRunner<ChoiceFields>(server, {
+          messages,
+          enableThinking,
+          functionTools,
+          builtins: agent,
+          options,
+          laterGrammar: answerGrammar({ ...answer, toolChoice: "auto" }),
+          promptField: "messages",
+          log: request.log,
+        }),
     });
   };
-}
-
-/**
- * The grammar of `response_format`: JSON for "json_object", none for "text". A JSON schema is refused
- * rather than ignored: free text where the client asked for a shape would be a silent wrong answer.
- */
-function answerGrammar(type: string | undefined): string | undefined {
-  if (type === undefined || type === "text") return undefined;
-  if (type === "json_object") return JSON_GRAMMAR;
-  throw new ApiError(
-    400,
-    `response_format: "text" and "json_object" are supported, not ${JSON.stringify(type)} (Rio does not turn JSON schemas into grammars yet)`,
-    "invalid_request_error",
-    "response_format",
-  );
-}
-
-/** The chat template's tokens; a template that rejects the conversation is the client's error (400). */
-function renderPrompt(server: ServerContext, request: Parameters<typeof preparePrompt>[1]): PreparedPrompt {
-  try {
-    return preparePrompt(server.model, request);
-  } catch (error) {
-    throw new ApiError(
-      400,
-      `messages: the chat template rejected them: ${error instanceof Error ? error.message : String(error)}`,
-      "invalid_request_error",
-      "messages",
-    );
-  }
 }

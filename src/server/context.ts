@@ -1,8 +1,13 @@
-/** @module What every route of one server shares: the model, scheduler, limits and metrics. */
+/**
+ * @module What every route of one server shares: the model, scheduler, limits, metrics, stored responses
+ * and the built-in tools the operator enabled.
+ */
+import type { ToolRunner } from "../agent/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { Admission } from "./admission.js";
 import type { GenerationDefaults } from "./generation-options.js";
 import type { Metrics } from "./metrics.js";
+import type { ResponseStore } from "./responses/store.js";
 
 /** The state of one running server. */
 export interface ServerContext {
@@ -15,4 +20,10 @@ export interface ServerContext {
   toolFormat: "json" | "xml";
   admission: Admission;
   metrics: Metrics;
+  /** Responses stored by POST /v1/responses (`store: true`), for previous_response_id, GET and DELETE. */
+  responses: ResponseStore;
+  /** The built-in tools the operator enabled (none: undefined); a request picks among them. */
+  tools: ToolRunner | undefined;
+  /** Most tool rounds of one answer before the model must answer without built-in tools. */
+  toolSteps: number;
 }

@@ -1,16 +1,17 @@
 /**
- * @module The request flow both generating endpoints share: model name check, prompt length checks,
- * admission (429 beyond the limit), cancellation when the client disconnects, then a streamed or whole
- * response.
+ * @module The request flow the generating endpoints share: model name check, prompt length checks,
+ * admission (429 beyond the limit), cancellation when the client disconnects, then (chat and completions)
+ * a streamed or whole response.
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyReply } from "fastify";
-import type { ChoiceFormat, EndpointFormat } from "./choice-format.js";
+import type { Ticket } from "./admission.js";
+import type { ChoiceFields, ChoiceFormat, EndpointFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
 import { ApiError } from "./errors.js";
 import { choiceRequest, type GenerationOptions } from "./generation-options.js";
 import { streamResponse, wholeResponse } from "./respond.js";
-import type { ChoiceJob } from "./run-choice.js";
+import { type ChoiceJob, type ChoiceRunner, type RunContext, runChoice } from "./run-choice.js";
 import type { CommonRequest } from "./schemas/common.js";
 
 /** A prompt ready to run: its tokens, and whether it opened the think block. */
@@ -20,7 +21,7 @@ export interface PreparedPrompt {
 }
 
 /** What an endpoint hands to the shared flow. */
-export interface GenerationSpec {
+export interface GenerationSpec<Format extends ChoiceFormat = ChoiceFormat> {
   format: EndpointFormat;
   common: CommonRequest;
   options: GenerationOptions;
@@ -29,7 +30,9 @@ export interface GenerationSpec {
   promptField: string;
   /** Top alternatives per token when logprobs were asked for. */
   logprobs: number | undefined;
-  choiceFormat(prompt: PreparedPrompt): ChoiceFormat;
+  choiceFormat(prompt: PreparedPrompt): Format;
+  /** How each choice runs; one generation (runChoice) unless built-in tools make it an agent's answer. */
+  run?: ChoiceRunner<Format, ChoiceFields>;
 }
 
 /** Client went away: its generations stop and free their sequences (499, as nginx logs it). */
@@ -57,14 +60,15 @@ export function checkModelName(server: ServerContext, model: string | undefined)
  * @example
  * return serveGeneration(server, reply, { format: CHAT, common, options, prompts, promptField: "messages", logprobs: undefined, choiceFormat });
  */
-export async function serveGeneration(
+export async function serveGeneration<Format extends ChoiceFormat>(
   server: ServerContext,
   reply: FastifyReply,
-  spec: GenerationSpec,
+  spec: GenerationSpec<Format>,
 ): Promise<unknown> {
   checkModelName(server, spec.common.model);
   const n = spec.common.n ?? 1;
-  const jobs: ChoiceJob[] = spec.prompts.flatMap((prompt, p) =>
+  const run = spec.run ?? runChoice;
+  const jobs: ChoiceJob<Format>[] = spec.prompts.flatMap((prompt, p) =>
     Array.from({ length: n }, (_, i) => ({
       index: p * n + i,
       request: {
@@ -81,36 +85,64 @@ export async function serveGeneration(
       format: spec.choiceFormat(prompt),
     })),
   );
-  const ticket = server.admission.admit(jobs.length);
-  for (const job of jobs) job.request.signal = ticket.signal;
+  return admitted(server, reply, jobs.length, async (ticket) => {
+    for (const job of jobs) job.request.signal = ticket.signal;
+    const ctx = runContext(server);
+    const head = {
+      id: `${spec.format.idPrefix}-${randomBytes(12).toString("hex")}`,
+      created: Math.floor(Date.now() / 1000),
+      model: server.modelName,
+    };
+    const promptTokens = spec.prompts.reduce((sum, p) => sum + p.tokens.length, 0);
+    if (!spec.common.stream) return await wholeResponse(ctx, spec.format, head, jobs, { promptTokens, run });
+    reply.hijack();
+    await streamResponse(reply.raw, ctx, spec.format, head, jobs, {
+      promptTokens,
+      run,
+      includeUsage: spec.common.stream_options?.include_usage === true,
+      onError: (error) => ticket.abort(asError(error)),
+    });
+    return undefined;
+  });
+}
+
+/**
+ * Runs `work` as one admitted request of `generations` generations, for every generating endpoint: 429
+ * (or 503 while draining) beyond the limit, the ticket's signal fires when the client disconnects, a
+ * failure cancels whatever still runs, and the slot is freed at the end.
+ * @example
+ * return admitted(server, reply, 1, async (ticket) => runChoice(runContext(server), { ...job, request: { ...job.request, signal: ticket.signal } }, emit));
+ */
+export async function admitted<T>(
+  server: ServerContext,
+  reply: FastifyReply,
+  generations: number,
+  work: (ticket: Ticket) => Promise<T>,
+): Promise<T> {
+  const ticket = server.admission.admit(generations);
   reply.raw.on("close", () => {
     if (!reply.raw.writableFinished) ticket.abort(new ClientDisconnected());
   });
-  const ctx = {
+  try {
+    return await work(ticket);
+  } catch (error) {
+    ticket.abort(asError(error));
+    throw error;
+  } finally {
+    ticket.done();
+  }
+}
+
+/** What a generation run needs from the server, its clock started now (the request's admission). */
+export function runContext(server: ServerContext): RunContext {
+  return {
     model: server.model,
     scheduler: server.scheduler,
     metrics: server.metrics,
     arrivedAt: performance.now(),
   };
-  const head = {
-    id: `${spec.format.idPrefix}-${randomBytes(12).toString("hex")}`,
-    created: Math.floor(Date.now() / 1000),
-    model: server.modelName,
-  };
-  const promptTokens = spec.prompts.reduce((sum, p) => sum + p.tokens.length, 0);
-  try {
-    if (!spec.common.stream) return await wholeResponse(ctx, spec.format, head, jobs, promptTokens);
-    reply.hijack();
-    await streamResponse(reply.raw, ctx, spec.format, head, jobs, {
-      promptTokens,
-      includeUsage: spec.common.stream_options?.include_usage === true,
-      onError: (error) => ticket.abort(error instanceof Error ? error : new Error(String(error))),
-    });
-    return undefined;
-  } catch (error) {
-    ticket.abort(error instanceof Error ? error : new Error(String(error)));
-    throw error;
-  } finally {
-    ticket.done();
-  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }

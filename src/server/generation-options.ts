@@ -15,7 +15,20 @@ export interface GenerationDefaults {
   contextLength: number;
   /** Token ids run from 0 to vocabSize - 1 (for logit_bias). */
   vocabSize: number;
+  /** Thinking budget of requests that set none (`--reasoning-budget`); undefined: no limit. */
+  reasoningBudget?: number;
 }
+
+/**
+ * The thinking budgets (reasoning tokens) OpenAI's `reasoning_effort` levels stand for; "xhigh" and "max"
+ * set no limit of their own (the server's default applies), "none" turns thinking off instead.
+ */
+export const EFFORT_BUDGETS: Readonly<Record<string, number>> = {
+  minimal: 128,
+  low: 512,
+  medium: 2048,
+  high: 8192,
+};
 
 /** The per-request options, minus the prompt; `seed` is the first choice's seed. */
 export interface GenerationOptions {
@@ -25,10 +38,14 @@ export interface GenerationOptions {
   stop: string[];
   /** Explicit max tokens, if the client gave one. */
   maxTokens: number | undefined;
+  /** The request field `maxTokens` came from ("max_tokens", "max_output_tokens", ...), for errors. */
+  maxTokensField: string;
   /** Tokens the answer is forced to begin with (a tool call that `tool_choice` requires). */
   answerPrefix?: number[];
   /** GBNF grammar the answer must follow (`response_format: json_object`). */
   grammar?: string;
+  /** Most reasoning tokens before the block is closed (see decoding/thinking-budget.ts). */
+  thinkingBudget?: number;
 }
 
 /**
@@ -69,6 +86,12 @@ export function generationOptions(
     reasoning: method === "cot" ? { method } : { method, ...knobs },
     stop: request.stop == null ? [] : typeof request.stop === "string" ? [request.stop] : request.stop,
     maxTokens: maxTokens ?? undefined,
+    maxTokensField,
+    thinkingBudget:
+      request.thinking_budget ??
+      request.thinking_token_budget ??
+      EFFORT_BUDGETS[request.reasoning_effort ?? ""] ??
+      defaults.reasoningBudget,
   };
 }
 
@@ -111,9 +134,9 @@ export function choiceRequest(
   if (options.maxTokens !== undefined && options.maxTokens > room)
     throw new ApiError(
       400,
-      `max_tokens: ${options.maxTokens} plus the prompt's ${prompt.length} tokens exceed the context of ${contextLength}`,
+      `${options.maxTokensField}: ${options.maxTokens} plus the prompt's ${prompt.length} tokens exceed the context of ${contextLength}`,
       "invalid_request_error",
-      "max_tokens",
+      options.maxTokensField,
       "context_length_exceeded",
     );
   return {
@@ -124,6 +147,7 @@ export function choiceRequest(
     maxTokens: options.maxTokens ?? room,
     answerPrefix: options.answerPrefix,
     grammar: options.grammar,
+    thinkingBudget: options.thinkingBudget,
     ...extra,
   };
 }

@@ -1,9 +1,16 @@
 /**
  * @module Public API of the server layer: an OpenAI-compatible HTTP server (chat and text completions with
- * SSE streaming, reasoning_content, tool calls, SwiReasoning controls), with API keys, admission control,
- * Prometheus metrics and graceful shutdown.
+ * SSE streaming, reasoning_content, tool calls, SwiReasoning controls; the Responses API with stored
+ * conversations; built-in tools run by the agent loop), with API keys, admission control, Prometheus
+ * metrics and graceful shutdown.
  */
 
-export { type ChatDelta, ChatOutput, type ChatOutputOptions, type ResponseToolCall } from "./chat-output.js";
+export {
+  type ChatDelta,
+  ChatOutput,
+  type ChatOutputOptions,
+  type ResponseToolCall,
+  toolCallFormat,
+} from "./chat-output.js";
 export { ApiError, type ErrorBody } from "./errors.js";
-export { type RioServer, type ServerOptions, startServer } from "./server.js";
+export { DEFAULT_TOOL_STEPS, type RioServer, type ServerOptions, startServer } from "./server.js";

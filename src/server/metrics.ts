@@ -1,7 +1,8 @@
 /**
  * @module Server metrics in Prometheus' text format: request counts by endpoint and status, prompt,
- * generated and latent tokens, queue depth and busy sequences (read live), time to first token, and
- * per-request decoding speed. A generated-token counter gives aggregate tokens/s through `rate()`.
+ * generated and latent tokens, queue depth and busy sequences (read live), time to first token,
+ * per-request decoding speed, and built-in tool runs by tool and outcome with their durations. A
+ * generated-token counter gives aggregate tokens/s through `rate()`.
  */
 
 /** Live gauges the metrics read at scrape time. */
@@ -28,12 +29,17 @@ class Histogram {
     });
   }
 
-  render(name: string): string[] {
+  /** The series; `labels` (such as `tool="code"`) go on every one. */
+  render(name: string, labels = ""): string[] {
+    const series = (suffix: string, le?: string) => {
+      const set = [labels, le && `le="${le}"`].filter(Boolean).join(",");
+      return `${name}${suffix}${set ? `{${set}}` : ""}`;
+    };
     return [
-      ...this.bounds.map((bound, i) => `${name}_bucket{le="${bound}"} ${this.counts[i]}`),
-      `${name}_bucket{le="+Inf"} ${this.count}`,
-      `${name}_sum ${this.sum}`,
-      `${name}_count ${this.count}`,
+      ...this.bounds.map((bound, i) => `${series("_bucket", String(bound))} ${this.counts[i]}`),
+      `${series("_bucket", "+Inf")} ${this.count}`,
+      `${series("_sum")} ${this.sum}`,
+      `${series("_count")} ${this.count}`,
     ];
   }
 }
@@ -52,6 +58,8 @@ export class Metrics {
   latentSteps = 0;
   private readonly ttft = new Histogram([0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]);
   private readonly tokensPerSecond = new Histogram([1, 5, 10, 25, 50, 100, 250, 500, 1000]);
+  private readonly toolRuns = new Map<string, number>();
+  private readonly toolSeconds = new Map<string, Histogram>();
 
   constructor(private readonly live: LiveGauges) {}
 
@@ -78,6 +86,16 @@ export class Metrics {
     this.latentSteps += g.latentSteps;
     if (g.tokens > 1 && Number.isFinite(g.decodeTokensPerSecond))
       this.tokensPerSecond.observe(g.decodeTokensPerSecond);
+  }
+
+  /** One built-in tool run: which tool, how it ended ("ok", "error", "timeout", "cancelled"), how long it took. */
+  observeToolRun(tool: string, outcome: string, seconds: number): void {
+    const key = `tool="${tool}",outcome="${outcome}"`;
+    this.toolRuns.set(key, (this.toolRuns.get(key) ?? 0) + 1);
+    const histogram =
+      this.toolSeconds.get(tool) ?? new Histogram([0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]);
+    this.toolSeconds.set(tool, histogram);
+    histogram.observe(seconds);
   }
 
   /** The exposition text. */
@@ -120,6 +138,18 @@ export class Metrics {
       "histogram",
       "Decoding speed of each finished generation.",
       this.tokensPerSecond.render("rio_decode_tokens_per_second"),
+    );
+    metric(
+      "rio_tool_runs_total",
+      "counter",
+      "Built-in tool runs by tool and outcome.",
+      [...this.toolRuns].map(([labels, n]) => `rio_tool_runs_total{${labels}} ${n}`),
+    );
+    metric(
+      "rio_tool_run_seconds",
+      "histogram",
+      "Seconds each built-in tool run took.",
+      [...this.toolSeconds].flatMap(([tool, h]) => h.render("rio_tool_run_seconds", `tool="${tool}"`)),
     );
     return `${lines.join("\n")}\n`;
   }

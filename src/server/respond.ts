@@ -3,9 +3,15 @@
  * OpenAI chunks ending in `data: [DONE]`. Choices of one request run concurrently on the scheduler.
  */
 import type { ServerResponse } from "node:http";
-import type { ChoiceFields, EndpointFormat } from "./choice-format.js";
+import type { ChoiceFields, ChoiceFormat, EndpointFormat } from "./choice-format.js";
 import { toApiError } from "./errors.js";
-import { type ChoiceJob, type ChoiceResult, type RunContext, runChoice, usage } from "./run-choice.js";
+import {
+  type ChoiceJob,
+  type ChoiceResult,
+  type ChoiceRunner,
+  type RunContext,
+  usage,
+} from "./run-choice.js";
 
 /** The fields every response or chunk of one request repeats. */
 export interface ResponseHead {
@@ -14,15 +20,21 @@ export interface ResponseHead {
   model: string;
 }
 
+/** How the choices of one request run, and how long its prompts are. */
+export interface RunOptions<Format extends ChoiceFormat> {
+  promptTokens: number;
+  run: ChoiceRunner<Format, ChoiceFields>;
+}
+
 /** Runs the choices to the end and returns the whole response body. */
-export async function wholeResponse(
+export async function wholeResponse<Format extends ChoiceFormat>(
   ctx: RunContext,
   format: EndpointFormat,
   head: ResponseHead,
-  jobs: ChoiceJob[],
-  promptTokens: number,
+  jobs: ChoiceJob<Format>[],
+  { promptTokens, run }: RunOptions<Format>,
 ) {
-  const results = await Promise.all(jobs.map((job) => runChoice(ctx, job, () => {})));
+  const results = await Promise.all(jobs.map((job) => run(ctx, job, () => {})));
   return {
     ...head,
     object: format.object,
@@ -39,13 +51,13 @@ export async function wholeResponse(
  * Streams the choices as SSE on `res`. A failure (cancellation at shutdown, engine error) is sent as an
  * OpenAI error event before `[DONE]`, so the client sees it; `onError` lets the caller stop the other choices.
  */
-export async function streamResponse(
+export async function streamResponse<Format extends ChoiceFormat>(
   res: ServerResponse,
   ctx: RunContext,
   format: EndpointFormat,
   head: ResponseHead,
-  jobs: ChoiceJob[],
-  opts: { promptTokens: number; includeUsage: boolean; onError(error: unknown): void },
+  jobs: ChoiceJob<Format>[],
+  opts: RunOptions<Format> & { includeUsage: boolean; onError(error: unknown): void },
 ): Promise<void> {
   res.writeHead(200, {
     "content-type": "text/event-stream; charset=utf-8",
@@ -70,10 +82,12 @@ export async function streamResponse(
   }
   const settled = await Promise.allSettled(
     jobs.map((job) =>
-      runChoice(ctx, job, (fields, finishReason) => chunk(job.index, fields, finishReason)).catch((error) => {
-        opts.onError(error);
-        throw error;
-      }),
+      opts
+        .run(ctx, job, (fields, finishReason) => chunk(job.index, fields, finishReason))
+        .catch((error) => {
+          opts.onError(error);
+          throw error;
+        }),
     ),
   );
   const failed = settled.find((s) => s.status === "rejected");

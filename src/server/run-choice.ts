@@ -4,14 +4,14 @@
  */
 import { type GenerateRequest, type GenerateSummary, generate } from "../decoding/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
-import type { ChoiceFields, ChoiceFormat } from "./choice-format.js";
+import type { ChoiceFormat, StepFormat } from "./choice-format.js";
 import type { Metrics } from "./metrics.js";
 
 /** One choice to generate: its position in `choices`, the request (prompt included) and its format. */
-export interface ChoiceJob {
+export interface ChoiceJob<Format extends StepFormat<unknown> = ChoiceFormat> {
   index: number;
   request: GenerateRequest & { prompt: number[] };
-  format: ChoiceFormat;
+  format: Format;
 }
 
 /** What a choice run needs from the server. */
@@ -19,8 +19,11 @@ export interface RunContext {
   model: RioModel;
   scheduler: Scheduler;
   metrics: Metrics;
-  /** performance.now() when the HTTP request arrived. */
-  arrivedAt: number;
+  /**
+   * performance.now() when the HTTP request arrived; absent for a generation that is not the request's
+   * first (an agent's later one), which has no time to first token.
+   */
+  arrivedAt?: number;
 }
 
 /** A finished choice. */
@@ -28,21 +31,31 @@ export interface ChoiceResult {
   index: number;
   finishReason: string;
   summary: GenerateSummary;
+  /** Prompt tokens of generations after the first (an agent's, each rereading the conversation). */
+  laterPromptTokens?: number;
 }
 
+/** How a choice runs: one generation (runChoice), or an agent's several (agentRunner). */
+export type ChoiceRunner<Format extends StepFormat<F>, F> = (
+  ctx: RunContext,
+  job: ChoiceJob<Format>,
+  emit: (fields: F, finishReason: string | null) => void,
+) => Promise<ChoiceResult>;
+
 /**
- * Generates one choice; `emit` receives the streamed fields of each chunk (the last one with its finish reason).
+ * Generates one choice; `emit` receives what its format streams for each step (the last with its finish reason).
  * @example
  * const result = await runChoice(ctx, { index: 0, request, format: new CompletionFormat(tokenizer, opts) }, () => {});
  */
-export async function runChoice(
+export async function runChoice<F>(
   ctx: RunContext,
-  job: ChoiceJob,
-  emit: (fields: ChoiceFields, finishReason: string | null) => void,
+  job: ChoiceJob<StepFormat<F>>,
+  emit: (fields: F, finishReason: string | null) => void,
 ): Promise<ChoiceResult> {
   const steps = generate(ctx.model, ctx.scheduler, job.request);
   let result = await steps.next();
-  if (!result.done) ctx.metrics.observeTimeToFirstToken((performance.now() - ctx.arrivedAt) / 1000);
+  if (!result.done && ctx.arrivedAt !== undefined)
+    ctx.metrics.observeTimeToFirstToken((performance.now() - ctx.arrivedAt) / 1000);
   while (!result.done) {
     const fields = job.format.step(result.value);
     if (fields) emit(fields, null);
@@ -56,12 +69,15 @@ export async function runChoice(
   return { index: job.index, finishReason: end.finishReason, summary };
 }
 
-/** OpenAI's `usage` for a set of finished choices. */
+/** OpenAI's `usage` for a set of finished choices; an agent's later prompts count as prompt tokens too. */
 export function usage(promptTokens: number, results: ChoiceResult[]) {
   const completion = results.reduce((sum, r) => sum + r.summary.tokens, 0);
+  const reasoning = results.reduce((sum, r) => sum + r.summary.reasoningTokens, 0);
+  const prompt = results.reduce((sum, r) => sum + (r.laterPromptTokens ?? 0), promptTokens);
   return {
-    prompt_tokens: promptTokens,
+    prompt_tokens: prompt,
     completion_tokens: completion,
-    total_tokens: promptTokens + completion,
+    total_tokens: prompt + completion,
+    completion_tokens_details: { reasoning_tokens: reasoning },
   };
 }

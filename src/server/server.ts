@@ -1,14 +1,18 @@
 /**
- * @module startServer: an OpenAI-compatible HTTP server over a loaded model and its scheduler, and its
- * graceful shutdown (refuse new requests, let running ones finish for a grace period, cancel the rest with
- * a visible error, then close).
+ * @module startServer: an OpenAI-compatible HTTP server over a loaded model and its scheduler (and its
+ * response store and built-in tools), and its graceful shutdown (refuse new requests, let running ones
+ * finish for a grace period, cancel the rest with a visible error, then close).
  */
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
+import { ToolRunner } from "../agent/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
+import type { BuiltinTool, ToolLimits } from "../tools/index.js";
 import { Admission } from "./admission.js";
 import { buildApp } from "./app.js";
+import { toolCallFormat } from "./chat-output.js";
 import type { ServerContext } from "./context.js";
 import { Metrics } from "./metrics.js";
+import { ResponseStore } from "./responses/store.js";
 
 /** Options of startServer. */
 export interface ServerOptions {
@@ -25,11 +29,30 @@ export interface ServerOptions {
   maxQueue?: number;
   /** Reasoning method of requests that do not say (default "swir"). */
   reasoningDefault?: "swir" | "cot";
+  /** Thinking budget of requests that set none (reasoning tokens; default: no limit). */
+  reasoningBudget?: number;
   /** Largest request body in bytes (default 4 MiB). */
   bodyLimit?: number;
   /** Fastify's pino logger option (default: info level). */
   logger?: FastifyServerOptions["logger"];
+  /**
+   * Folder of the response store (`responses.sqlite`, kept across restarts); without it, stored responses
+   * live in memory until the server closes.
+   */
+  dataDir?: string;
+  /**
+   * Built-in tools requests may use (`builtinTools(["code", "fetch"], ...)`); none by default. The server
+   * warms them up before it listens and closes them when it closes.
+   */
+  builtinTools?: readonly BuiltinTool[];
+  /** Limits per tool name over each tool's `defaultLimits`, e.g. `{ code: { timeMs: 5000 } }`. */
+  toolLimits?: Readonly<Record<string, Partial<ToolLimits>>>;
+  /** Most tool rounds of one answer (default DEFAULT_TOOL_STEPS). */
+  toolSteps?: number;
 }
+
+/** Tool rounds of one answer when the operator does not say. */
+export const DEFAULT_TOOL_STEPS = 4;
 
 /** A listening server. */
 export interface RioServer {
@@ -63,6 +86,12 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
   // table, done here rather than inside the first swir request's time to first token.
   opts.model.embeddings.meanRow();
   const admission = new Admission(opts.scheduler.engine.maxSequences + (opts.maxQueue ?? 64));
+  const tools = opts.builtinTools?.length ? new ToolRunner(opts.builtinTools, opts.toolLimits) : undefined;
+  // Pyodide's first load takes seconds: paid here, not by the first request that runs code
+  await tools?.warmUp().catch(async (error) => {
+    await tools.close();
+    throw error;
+  });
   const context: ServerContext = {
     model: opts.model,
     scheduler: opts.scheduler,
@@ -71,9 +100,13 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
       reasoning: opts.reasoningDefault ?? "swir",
       contextLength: opts.scheduler.engine.capacity,
       vocabSize: opts.model.embeddings.vocabSize,
+      reasoningBudget: opts.reasoningBudget,
     },
-    toolFormat: opts.model.architecture.startsWith("qwen35") ? "xml" : "json",
+    toolFormat: toolCallFormat(opts.model.architecture),
     admission,
+    responses: ResponseStore.open(opts.dataDir),
+    tools,
+    toolSteps: opts.toolSteps ?? DEFAULT_TOOL_STEPS,
     metrics: new Metrics({
       queueDepth: () => opts.scheduler.queueDepth,
       activeSequences: () => opts.scheduler.activeSequences,
@@ -86,7 +119,13 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     logger: opts.logger ?? { level: "info" },
     draining: () => admission.closing,
   });
-  const address = await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 8000 });
+  const address = await app
+    .listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 8000 })
+    .catch(async (error) => {
+      context.responses.close();
+      await tools?.close();
+      throw error;
+    });
   let closing: Promise<void> | undefined;
   return {
     url: address,
@@ -95,6 +134,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
       closing ??= (async () => {
         await admission.drain(graceMs);
         await app.close();
+        context.responses.close();
+        await tools?.close();
         await stepsSettled(opts.scheduler);
       })();
       return closing;

@@ -68,6 +68,48 @@ test("chat: enable_thinking false (chat_template_kwargs) gives content without r
   );
 });
 
+test("chat: thinking_budget (and vLLM's thinking_token_budget) closes the reasoning, an answer follows", async () => {
+  for (const field of ["thinking_budget", "thinking_token_budget"])
+    for (const method of ["swir", "cot"]) {
+      const body = {
+        model: MODEL_NAME,
+        messages: user("hi"),
+        max_tokens: 40,
+        temperature: 0,
+        reasoning: { method },
+        [field]: 5,
+      };
+      const r = await t.client.chat.completions.create(
+        body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+      );
+      const details = r.usage?.completion_tokens_details;
+      // the prompt opened <think>: 5 reasoning tokens, then "\n</think>" closes the block
+      assert.ok(
+        details?.reasoning_tokens !== undefined && details.reasoning_tokens <= 5 + 2,
+        `${field} ${method}`,
+      );
+      assert.ok((r.choices[0].message.content ?? "").length > 0, `${field} ${method}: an answer`);
+    }
+  const unlimited = await t.client.chat.completions.create({
+    model: MODEL_NAME,
+    messages: user("hi"),
+    max_tokens: 8,
+    temperature: 0,
+  });
+  // without a budget the block stays open unless the model closes it: all 8 tokens are reasoning then
+  const reasoningTokens = unlimited.usage?.completion_tokens_details?.reasoning_tokens ?? -1;
+  if (!unlimited.choices[0].message.content) assert.equal(reasoningTokens, 8);
+  else assert.ok(reasoningTokens > 0 && reasoningTokens < 8);
+  await assert.rejects(
+    t.client.chat.completions.create({
+      model: MODEL_NAME,
+      messages: user("hi"),
+      thinking_budget: 0,
+    } as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming),
+    (e: unknown) => e instanceof OpenAI.BadRequestError && /thinking_budget/.test(e.message),
+  );
+});
+
 test("chat streaming: OpenAI chunks, include_usage, [DONE], same text as the whole response", async () => {
   const body = {
     model: MODEL_NAME,
@@ -235,32 +277,40 @@ test("tools: rendered into the prompt per tool_choice; tool_calls and tool messa
   assert.ok(t.model.tokenizer.decode(expected).includes("sunny, 21 C"));
 });
 
-test("tool_choice required or named: the answer is forced to open a tool call", async () => {
+test("tool_choice required or named: the answer is a call, held to the call's grammar until it parses", async () => {
   const clock = {
     type: "function" as const,
     function: { name: "get_time", parameters: { type: "object", properties: {} } },
   };
   // thinking off: the prompt closes the reasoning block, so the answer (and the forced call) starts at once
-  const answer = async (tool_choice: OpenAI.ChatCompletionToolChoiceOption) => {
+  const answer = async (tool_choice: OpenAI.ChatCompletionToolChoiceOption, max_tokens = 40) => {
     const r = await t.client.chat.completions.create({
       model: MODEL_NAME,
       messages: user("weather in Paris?"),
       tools: [weather, clock],
       tool_choice,
-      max_tokens: 14,
+      max_tokens,
       temperature: 0,
       reasoning: { method: "cot" },
       chat_template_kwargs: { enable_thinking: false },
+      // once the call is closed, end with <|im_end|> rather than another token llama.cpp counts as an end
+      logit_bias: { [t.model.tokenizer.tokenToId("<|im_end|>") ?? 0]: 100 },
     } as OpenAI.ChatCompletionCreateParamsNonStreaming);
-    // the random model cannot finish a call: the opened, unfinished call comes back as content
-    return r.choices[0].message.content ?? "";
+    return r.choices[0];
   };
-  assert.match(
-    await answer({ type: "function", function: { name: "get_time" } }),
-    /^<tool_call>\n\{"name": "get_time", "arguments": /,
-  );
-  assert.match(await answer("required"), /^<tool_call>\n\{"name": "/);
-  assert.doesNotMatch(await answer("auto"), /<tool_call>/);
+  const named = await answer({ type: "function", function: { name: "get_time" } });
+  assert.equal(named.finish_reason, "tool_calls");
+  const call = named.message.tool_calls?.[0] as OpenAI.ChatCompletionMessageFunctionToolCall;
+  assert.equal(call.function.name, "get_time");
+  assert.equal(typeof JSON.parse(call.function.arguments), "object");
+  const required = (await answer("required")).message
+    .tool_calls?.[0] as OpenAI.ChatCompletionMessageFunctionToolCall;
+  assert.ok(["get_weather", "get_time"].includes(required.function.name));
+  // cut short, the opened call is not a call: it comes back as content
+  assert.match((await answer("required", 6)).message.content ?? "", /^<tool_call>\n\{"name": "/);
+  const free = await answer("auto");
+  assert.equal(free.message.tool_calls, undefined);
+  assert.doesNotMatch(free.message.content ?? "", /<tool_call>/);
 });
 
 test("logit_bias bans or forces tokens; out-of-vocabulary ids and JSON schemas are refused", async () => {

@@ -42,14 +42,19 @@ function openThinkInTemplate(file: string): void {
   fs.writeFileSync(file, JSON.stringify(config));
 }
 
-/** Makes, loads and serves the tiny model. */
+/** Makes, loads and serves the tiny model (random, unless `makeModel` writes another checkpoint to `dir`). */
 export async function startTinyServer(
-  opts: { maxSequences?: number; ctx?: number; opensThinking?: boolean } & Partial<ServerOptions> = {},
+  opts: {
+    maxSequences?: number;
+    ctx?: number;
+    opensThinking?: boolean;
+    makeModel?: (dir: string) => void;
+  } & Partial<ServerOptions> = {},
 ): Promise<TinyServer> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "rio-server-"));
   process.env.RIO_CACHE_DIR = path.join(root, "cache");
   const dir = path.join(root, "tiny");
-  makeTinyModel({ arch: "qwen3", out: dir, seed: 7 });
+  (opts.makeModel ?? ((out) => makeTinyModel({ arch: "qwen3", out, seed: 7 })))(dir);
   if (opts.opensThinking) openThinkInTemplate(path.join(dir, "tokenizer_config.json"));
   const model = loadModel(dir, { quant: "f16" });
   const engine = createEngine(model, { ctx: opts.ctx ?? 4096, maxSequences: opts.maxSequences ?? 8 });

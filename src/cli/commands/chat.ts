@@ -1,16 +1,19 @@
 /**
  * @module `rio chat [--model PATH]`: an interactive multi-turn chat. The history is kept between turns;
  * /reset clears it, /method swir|cot and /switch N change SwiReasoning settings, /exit quits. Ctrl-C
- * stops the answer being generated (not the program); Ctrl-C at the prompt quits.
+ * stops the answer being generated (not the program); Ctrl-C at the prompt quits. With --builtin-tools
+ * the model may call them; each call and result is shown as it happens and kept in the history.
  */
 import * as readline from "node:readline/promises";
 import type { Command } from "commander";
+import { ToolRunner } from "../../agent/index.js";
 import type { ChatMessage } from "../../tokenizer/index.js";
 import { addGenerationOptions, type GenerationFlags, requestFromFlags } from "../generation-flags.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 import { streamAnswer } from "../stream-answer.js";
+import { addToolOptions, type ToolFlags, toolsFromFlags } from "../tool-flags.js";
 
-interface ChatFlags extends ModelFlags, GenerationFlags {
+interface ChatFlags extends ModelFlags, GenerationFlags, ToolFlags {
   system?: string;
   hideReasoning?: boolean;
 }
@@ -43,7 +46,9 @@ export function register(program: Command): void {
     .option("--hide-reasoning", "do not print the reasoning");
   addModelOptions(cmd, { ctx: 8192 });
   addGenerationOptions(cmd, { maxSwitchCount: 2 });
+  addToolOptions(cmd);
   cmd.action(async (flags: ChatFlags) => {
+    const tools = new ToolRunner(toolsFromFlags(flags));
     const session = openSession(flags, { maxSequences: 1 });
     const history: ChatMessage[] = flags.system ? [{ role: "system", content: flags.system }] : [];
     const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
@@ -71,8 +76,9 @@ export function register(program: Command): void {
             session,
             { ...requestFromFlags(flags), messages: history, signal: answering.signal },
             { hideReasoning: flags.hideReasoning },
+            { runner: tools, maxSteps: flags.toolSteps },
           );
-          history.push({
+          history.push(...answer.toolMessages, {
             role: "assistant",
             content: answer.content.trim(),
             reasoning_content: answer.reasoning.trim(),
@@ -84,6 +90,7 @@ export function register(program: Command): void {
       }
     } finally {
       rl.close();
+      await tools.close();
       session.close();
     }
   });

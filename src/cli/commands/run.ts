@@ -1,13 +1,16 @@
 /**
  * @module `rio run [--model PATH] "prompt"`: one answer, streamed. Reads the prompt from stdin when none is
- * given. With no --model it runs the embedded demo model.
+ * given. With no --model it runs the embedded rio-nano. With --builtin-tools the model may call them, and
+ * each call and its result is shown as it happens.
  */
 import type { Command } from "commander";
+import { ToolRunner } from "../../agent/index.js";
 import { addGenerationOptions, type GenerationFlags, requestFromFlags } from "../generation-flags.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 import { streamAnswer } from "../stream-answer.js";
+import { addToolOptions, type ToolFlags, toolsFromFlags } from "../tool-flags.js";
 
-interface RunFlags extends ModelFlags, GenerationFlags {
+interface RunFlags extends ModelFlags, GenerationFlags, ToolFlags {
   hideReasoning?: boolean;
   json?: boolean;
   system?: string;
@@ -29,9 +32,11 @@ export function register(program: Command): void {
     .option("--json", 'print one JSON object per decoding step, then {"summary": {...}}');
   addModelOptions(command, { ctx: 4096 });
   addGenerationOptions(command, {});
+  addToolOptions(command);
   command.action(async (words: string[], flags: RunFlags) => {
     const prompt = words.length > 0 ? words.join(" ") : process.stdin.isTTY ? "" : await readStdin();
     if (prompt.trim() === "") throw new Error("rio run: give a prompt as an argument or on stdin");
+    const tools = new ToolRunner(toolsFromFlags(flags));
     const session = openSession(flags, { maxSequences: 1, quiet: flags.json });
     try {
       const messages = [
@@ -42,8 +47,10 @@ export function register(program: Command): void {
         session,
         { ...requestFromFlags(flags), messages },
         { hideReasoning: flags.hideReasoning, json: flags.json },
+        { runner: tools, maxSteps: flags.toolSteps },
       );
     } finally {
+      await tools.close();
       session.close();
     }
   });

@@ -1,14 +1,17 @@
 /**
- * @module `rio serve`: the OpenAI-compatible server over one model (the embedded demo model without
- * --model). SIGINT/SIGTERM shut it down gracefully; a second signal exits at once.
+ * @module `rio serve`: the OpenAI-compatible server over one model (the embedded rio-nano without
+ * --model), with the built-in tools --builtin-tools enables. SIGINT/SIGTERM shut it down gracefully; a
+ * second signal exits at once.
  */
+import * as os from "node:os";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { startServer } from "../../server/index.js";
 import { integerParser, oneOf } from "../parsers.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
+import { addToolOptions, type ToolFlags, toolsFromFlags } from "../tool-flags.js";
 
-interface ServeFlags extends ModelFlags {
+interface ServeFlags extends ModelFlags, ToolFlags {
   host: string;
   port: number;
   apiKey?: string;
@@ -16,20 +19,27 @@ interface ServeFlags extends ModelFlags {
   maxQueue: number;
   servedModelName?: string;
   reasoningDefault: "swir" | "cot";
+  reasoningBudget?: number;
   shutdownGrace: number;
+  dataDir?: string;
 }
 
-/** The name clients use: --served-model-name, else the folder or file name, else "rio-demo". */
+/** Where Rio keeps what it writes for itself (the response store): $RIO_DATA_DIR, else ~/.local/share/rio. */
+function defaultDataDir(): string {
+  return process.env.RIO_DATA_DIR || path.join(os.homedir(), ".local", "share", "rio");
+}
+
+/** The name clients use: --served-model-name, else the folder or file name, else "rio-nano". */
 function modelName(flags: ServeFlags): string {
   if (flags.servedModelName) return flags.servedModelName;
-  return flags.model ? path.basename(path.resolve(flags.model)).replace(/\.gguf$/i, "") : "rio-demo";
+  return flags.model ? path.basename(path.resolve(flags.model)).replace(/\.gguf$/i, "") : "rio-nano";
 }
 
 export function register(program: Command): void {
   const command = program
     .command("serve")
     .description(
-      "serve the model over an OpenAI-compatible HTTP API (chat, completions, models, health, metrics)",
+      "serve the model over an OpenAI-compatible HTTP API (chat, completions, responses, models, health, metrics)",
     )
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "TCP port (0 = any free port)", integerParser(0), 8000)
@@ -52,13 +62,24 @@ export function register(program: Command): void {
       "swir",
     )
     .option(
+      "--reasoning-budget <n>",
+      "thinking budget of requests that set none: most reasoning tokens before the answer (default: no limit)",
+      integerParser(1),
+    )
+    .option(
       "--shutdown-grace <ms>",
       "on SIGINT/SIGTERM, how long running requests may finish before they are cancelled",
       integerParser(0),
       10_000,
+    )
+    .option(
+      "--data-dir <dir>",
+      "folder of the stored responses of /v1/responses (default: env RIO_DATA_DIR, else ~/.local/share/rio)",
     );
   addModelOptions(command, { ctx: 16384 });
+  addToolOptions(command);
   command.action(async (flags: ServeFlags) => {
+    const builtinTools = toolsFromFlags(flags);
     const session = openSession(flags, { maxSequences: flags.maxSequences, maxQueue: flags.maxQueue });
     const server = await startServer({
       model: session.model,
@@ -69,8 +90,13 @@ export function register(program: Command): void {
       apiKey: flags.apiKey ?? (process.env.RIO_API_KEY || undefined),
       maxQueue: flags.maxQueue,
       reasoningDefault: flags.reasoningDefault,
+      reasoningBudget: flags.reasoningBudget,
+      dataDir: flags.dataDir ?? defaultDataDir(),
+      builtinTools,
+      toolSteps: flags.toolSteps,
     });
-    process.stderr.write(`rio serve: ${modelName(flags)} on ${server.url}/v1\n`);
+    const toolNote = builtinTools.length > 0 ? ` with ${builtinTools.map((t) => t.name).join(", ")}` : "";
+    process.stderr.write(`rio serve: ${modelName(flags)} on ${server.url}/v1${toolNote}\n`);
     const shutdown = async (signal: string) => {
       process.stderr.write(
         `rio serve: ${signal}, finishing running requests (up to ${flags.shutdownGrace} ms)\n`,

@@ -1,4 +1,7 @@
-/** @module The body of POST /v1/chat/completions (OpenAI's fields Rio honours, plus `reasoning` and `rio`). */
+/**
+ * @module The body of POST /v1/chat/completions (OpenAI's fields Rio honours, plus `reasoning` and `rio`;
+ * chat's `rio` also names the built-in tools the server should run: `rio.builtin_tools`).
+ */
 import { z } from "zod";
 import { commonFields } from "./common.js";
 
@@ -50,6 +53,12 @@ export const chatRequestSchema = z.looseObject({
   response_format: z.looseObject({ type: z.string() }).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().min(0).max(20).nullish(),
+  rio: z
+    .strictObject({
+      modes: z.boolean().optional(),
+      builtin_tools: z.array(z.string().min(1).max(64)).max(16).optional(),
+    })
+    .optional(),
 });
 
 /** A parsed chat request. */

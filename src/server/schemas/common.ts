@@ -49,6 +49,12 @@ export const commonFields = {
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   reasoning: reasoningSchema.optional(),
+  /** Most tokens of reasoning before the block is closed and the answer follows. */
+  thinking_budget: z.number().int().min(1).nullish(),
+  /** vLLM's name for thinking_budget. */
+  thinking_token_budget: z.number().int().min(1).nullish(),
+  /** OpenAI's effort levels, as thinking budgets (EFFORT_BUDGETS); "none" turns thinking off. */
+  reasoning_effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh", "max"]).nullish(),
   /** Rio's extension: `modes: true` adds each token's SwiReasoning mode to the response. */
   rio: z.strictObject({ modes: z.boolean().optional() }).optional(),
 };

@@ -1,0 +1,45 @@
+/**
+ * @module Built-in tools that Rio runs itself: `code` (Python and JavaScript in sandboxes), `fetch` (web pages
+ * and documents as text) and `search` (a web search provider). Each is a BuiltinTool: a name, a description
+ * and JSON-schema parameters for the model, and `run(args, { signal, limits })` returning text for the model
+ * (plus fields for logs), never throwing. The server and CLI pick them with `builtinTools(names, options)`.
+ */
+export { type CodeLanguage, type CodeRunData, type CodeTool, codeTool } from "./code/index.js";
+export {
+  type AddressPolicy,
+  FETCH_LIMITS,
+  type FetchData,
+  type FetchToolOptions,
+  type HostResolver,
+  type ResolvedAddress,
+  refusalReason,
+  webFetchTool,
+} from "./fetch/index.js";
+export {
+  BUILTIN_TOOL_NAMES,
+  type BuiltinToolName,
+  type BuiltinToolOptions,
+  builtinTools,
+} from "./registry.js";
+export {
+  PROVIDER_NAMES,
+  type ProviderName,
+  type ProviderOptions,
+  SEARCH_LIMITS,
+  type SearchData,
+  type SearchHit,
+  type SearchProvider,
+  searchProvider,
+  webSearchTool,
+} from "./search/index.js";
+export { limitText } from "./text-limit.js";
+export {
+  type BuiltinTool,
+  DEFAULT_LIMITS,
+  defineTool,
+  errorResult,
+  type JsonSchema,
+  type ToolContext,
+  type ToolLimits,
+  type ToolResult,
+} from "./tool.js";
