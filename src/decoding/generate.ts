@@ -196,7 +196,9 @@ export async function* generate(
         refEntropy: r.refEntropy,
         switched: r.switched,
         forced: r.forced,
-        ...(request.logprobs !== undefined && { logprob: tokenLogprob(logits, r.tokenId, request.logprobs) }),
+        ...(request.logprobs !== undefined && {
+          logprob: tokenLogprob(logits, r.tokenId, request.logprobs, model.tokenizer.vocabSize),
+        }),
       };
       if (stopReason) {
         summary.stopReason = stopReason;
