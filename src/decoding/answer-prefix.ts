@@ -4,6 +4,7 @@
  * how an OpenAI `tool_choice` of "required" or a named function makes the answer open a tool call.
  */
 import type { DecodingController, StepResult } from "./controller.js";
+import { forcedStep, StepLimit } from "./forced-step.js";
 import type { TokenSampler } from "./sampler.js";
 
 /** Where the answer starts: right away when the prompt closed the reasoning block, else after `thinkEnd`. */
@@ -24,50 +25,33 @@ export interface AnswerStart {
 export class AnswerPrefixController implements DecodingController {
   private phase: "reasoning" | "forcing" | "free";
   private next = 0;
-  private emitted = 0;
-  private done = false;
+  private readonly steps: StepLimit;
 
   constructor(
     private readonly inner: DecodingController,
     private readonly prefix: readonly number[],
     private readonly start: AnswerStart,
-    private readonly maxTokens: number,
+    maxTokens: number,
   ) {
+    this.steps = new StepLimit(maxTokens);
     this.phase = prefix.length === 0 ? "free" : start.answerFirst ? "forcing" : "reasoning";
   }
 
   get finished(): boolean {
-    return this.done || this.inner.finished;
+    return this.steps.done || this.inner.finished;
   }
 
   step(logits: Float32Array, sampler: TokenSampler): StepResult {
     if (this.finished) throw new Error("AnswerPrefixController.step: the sequence already stopped");
-    if (this.phase === "forcing") return this.count(this.forced(sampler));
+    if (this.phase === "forcing") return this.steps.count(this.forced(sampler));
     const result = this.inner.step(logits, sampler);
     if (this.phase === "reasoning" && result.tokenId === this.start.thinkEnd) this.phase = "forcing";
-    return this.count(result);
+    return this.steps.count(result);
   }
 
   private forced(sampler: TokenSampler): StepResult {
     const tokenId = this.prefix[this.next++];
     if (this.next === this.prefix.length) this.phase = "free";
-    sampler.accept?.(tokenId);
-    return {
-      tokenId,
-      mode: "explicit",
-      fed: { kind: "token", id: tokenId },
-      entropy: null,
-      refEntropy: null,
-      switched: null,
-      forced: true,
-      stop: null,
-    };
-  }
-
-  private count(result: StepResult): StepResult {
-    this.emitted++;
-    const stop = result.stop ?? (this.emitted >= this.maxTokens ? "max_tokens" : null);
-    this.done = stop !== null;
-    return { ...result, stop };
+    return forcedStep(tokenId, sampler);
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { AnswerStart } from "./answer-prefix.js";
 import type { DecodingController, StepResult } from "./controller.js";
+import { forcedStep, StepLimit } from "./forced-step.js";
 import type { TokenSampler } from "./sampler.js";
 
 /** The limit and how the block is closed. */
@@ -30,15 +31,15 @@ export class ThinkingBudgetController implements DecodingController {
   private phase: "reasoning" | "closing" | "answer";
   private reasoning = 0;
   private next = 0;
-  private emitted = 0;
-  private done = false;
+  private readonly steps: StepLimit;
 
   constructor(
     private readonly inner: DecodingController,
     private readonly limit: ThinkingBudget,
     private readonly start: AnswerStart,
-    private readonly maxTokens: number,
+    maxTokens: number,
   ) {
+    this.steps = new StepLimit(maxTokens);
     if (!Number.isInteger(limit.budget) || limit.budget < 0)
       throw new Error(`ThinkingBudgetController: budget must be an integer >= 0, got ${limit.budget}`);
     if (!limit.closing.includes(start.thinkEnd))
@@ -47,19 +48,19 @@ export class ThinkingBudgetController implements DecodingController {
   }
 
   get finished(): boolean {
-    return this.done || this.inner.finished;
+    return this.steps.done || this.inner.finished;
   }
 
   step(logits: Float32Array, sampler: TokenSampler): StepResult {
     if (this.finished) throw new Error("ThinkingBudgetController.step: the sequence already stopped");
-    if (this.phase === "closing") return this.count(this.forced(sampler));
+    if (this.phase === "closing") return this.steps.count(this.forced(sampler));
     const result = this.inner.step(logits, sampler);
     if (this.phase === "reasoning") {
       this.reasoning++;
       if (result.tokenId === this.start.thinkEnd) this.phase = "answer";
       else if (this.reasoning >= this.limit.budget) this.phase = "closing";
     }
-    return this.count(result);
+    return this.steps.count(result);
   }
 
   private forced(sampler: TokenSampler): StepResult {
@@ -68,23 +69,6 @@ export class ThinkingBudgetController implements DecodingController {
       this.phase = "answer";
       this.inner.closeReasoning?.();
     }
-    sampler.accept?.(tokenId);
-    return {
-      tokenId,
-      mode: "explicit",
-      fed: { kind: "token", id: tokenId },
-      entropy: null,
-      refEntropy: null,
-      switched: null,
-      forced: true,
-      stop: null,
-    };
-  }
-
-  private count(result: StepResult): StepResult {
-    this.emitted++;
-    const stop = result.stop ?? (this.emitted >= this.maxTokens ? "max_tokens" : null);
-    this.done = stop !== null;
-    return { ...result, stop };
+    return forcedStep(tokenId, sampler);
   }
 }
