@@ -30,3 +30,12 @@ export function oneOf<T extends string>(allowed: readonly T[]) {
     return value as T;
   };
 }
+
+/** A comma-separated list, each item read by `one`. */
+export function listOf<T>(one: (value: string) => T) {
+  return (value: string): T[] => {
+    const parts = value.split(",").map((s) => s.trim());
+    if (parts.some((p) => p === "")) throw new InvalidArgumentError("expected a comma-separated list");
+    return parts.map(one);
+  };
+}

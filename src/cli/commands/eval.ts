@@ -20,7 +20,7 @@ import {
   suiteItems,
 } from "../../eval/index.js";
 import { FAMILIES, type FamilyName } from "../../tasks/index.js";
-import { integerParser, numberParser, oneOf } from "../parsers.js";
+import { integerParser, listOf, numberParser, oneOf } from "../parsers.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 
 interface EvalFlags extends ModelFlags {
@@ -42,14 +42,6 @@ interface EvalFlags extends ModelFlags {
 }
 
 /** A comma-separated list, each entry parsed by `one`. */
-function listOf<T>(one: (value: string) => T) {
-  return (value: string): T[] => {
-    const parts = value.split(",").map((s) => s.trim());
-    if (parts.some((p) => p === "")) throw new InvalidArgumentError("expected a comma-separated list");
-    return parts.map(one);
-  };
-}
-
 /** cot, and one swir method per combination of the knob values given (the label names them). */
 function methodsOf(flags: EvalFlags): EvalMethod[] {
   const knobs: [string, keyof Extract<ReasoningOptions, { method: "swir" }>, number[] | undefined][] = [

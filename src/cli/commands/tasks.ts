@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type Command, InvalidArgumentError } from "commander";
+import type { Command } from "commander";
 import { swirVocab } from "../../decoding/index.js";
 import { FAMILIES, type FamilyName, problems, SPLITS, type Split } from "../../tasks/index.js";
 import { qwen3TokenizerDir, qwen3TokenizerFiles, RioTokenizer, trainBpe } from "../../tokenizer/index.js";
@@ -17,7 +17,7 @@ import {
   trainingMeta,
   trainingRecord,
 } from "../nano-data.js";
-import { integerParser, numberParser, oneOf } from "../parsers.js";
+import { integerParser, listOf, numberParser, oneOf } from "../parsers.js";
 
 /** SwiReasoning mixes this entry's row into its first latent input; a corpus without LaTeX never forms it. */
 const REQUIRED_TOKENS = ["\\n"];
@@ -29,16 +29,6 @@ interface ExportFlags {
   start: number;
   echoShare: number;
   families?: FamilyName[];
-}
-
-function familyList(value: string): FamilyName[] {
-  const names = value.split(",").map((name) => name.trim());
-  const unknown = names.filter((name) => !(FAMILIES as readonly string[]).includes(name));
-  if (unknown.length > 0)
-    throw new InvalidArgumentError(
-      `unknown famil${unknown.length > 1 ? "ies" : "y"} ${unknown.join(", ")}; expected ${FAMILIES.join(", ")}`,
-    );
-  return names as FamilyName[];
 }
 
 export function register(program: Command): void {
@@ -99,7 +89,7 @@ export function register(program: Command): void {
     .option(
       "--families <names>",
       `problem families of the mix, comma-separated (${FAMILIES.join(", ")})`,
-      familyList,
+      listOf(oneOf(FAMILIES)),
     )
     .action((flags: ExportFlags) => {
       const tokenizer = RioTokenizer.fromDir(flags.tokenizer);
