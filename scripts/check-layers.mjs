@@ -9,13 +9,14 @@ const allowed = {
   llama: [],
   kernels: [],
   tools: [],
+  vision: ["llama", "checkpoint"],
   reference: ["checkpoint"],
   tasks: ["tokenizer"],
   eval: ["tasks", "decoding", "engine", "tokenizer"],
   engine: ["llama", "checkpoint", "tokenizer", "kernels"],
   decoding: ["engine", "tokenizer", "kernels"],
   agent: ["decoding", "tokenizer", "tools"],
-  server: ["decoding", "tokenizer", "engine", "agent", "tools"],
+  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision"],
   cli: [
     "checkpoint",
     "tokenizer",
@@ -28,6 +29,7 @@ const allowed = {
     "eval",
     "agent",
     "tools",
+    "vision",
   ],
 };
 
