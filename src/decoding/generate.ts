@@ -4,13 +4,14 @@
  * the request's controller decides the token and the next input, and the input goes back as an embedding
  * (a token's row, or a soft mixture).
  */
-import type { RioModel, Scheduler } from "../engine/index.js";
-import type { ChatMessage } from "../tokenizer/index.js";
+import type { MediaEmbeddings, RioModel, Scheduler } from "../engine/index.js";
+import { type ChatMessage, IMAGE_PAD } from "../tokenizer/index.js";
 import { AnswerPrefixController, type AnswerStart } from "./answer-prefix.js";
 import { ConstrainedSampler } from "./constrained-sampler.js";
 import type { DecodingController, StopReason } from "./controller.js";
 import { CotController } from "./cot-controller.js";
 import { type TokenLogprob, tokenLogprob } from "./logprobs.js";
+import { mediaPrompt } from "./media-prompt.js";
 import { type FedInput, MEAN_ROW_ID } from "./mixture.js";
 import { Sampler } from "./sampler.js";
 import { type SamplingParams, samplingDefaults, stopTokenIds } from "./sampling-params.js";
@@ -31,6 +32,11 @@ export interface GenerateRequest {
   /** A raw prompt: text (encoded as plain text, no special tokens) or token ids. */
   prompt?: string | number[];
   tools?: object[];
+  /**
+   * The images of the messages' image parts, in order, as the model's vision encoder made them: each takes
+   * the place of its `<|image_pad|>` in the prompt.
+   */
+  media?: MediaEmbeddings[];
   /** Chat template's enable_thinking (default true). */
   enableThinking?: boolean;
   /** Sampling overrides; the rest comes from the model's generation_config.json. */
@@ -119,6 +125,7 @@ export async function* generate(
   request: GenerateRequest,
 ): AsyncGenerator<GenerateStep, GenerateSummary> {
   const prompt = promptTokens(model, request);
+  const fed = mediaPrompt(prompt, model.tokenizer.tokenToId(IMAGE_PAD), request.media ?? []);
   const maxTokens = request.maxTokens ?? 2048;
   const eosIds = request.ignoreEos
     ? []
@@ -163,7 +170,7 @@ export async function* generate(
   const queued = performance.now();
   let decodeStart = queued;
   const summary = {
-    promptTokens: prompt.length,
+    promptTokens: fed.rows,
     tokens: 0,
     reasoningTokens: 0,
     latentSteps: 0,
@@ -172,7 +179,7 @@ export async function* generate(
   };
   let reasoningOpen = !answerStart.answerFirst;
   try {
-    let logits = await lease.prefill(prompt);
+    let logits = await lease.prefill(fed.parts);
     decodeStart = performance.now();
     for (let index = 0; ; index++) {
       const r = controller.step(logits, sampler);

@@ -8,7 +8,11 @@ import { EngineError } from "./errors.js";
 import { type Sequence, SequenceSlot } from "./sequence.js";
 import {
   type EmbeddingInput,
+  inputRows,
+  inputSpan,
+  isMediaInput,
   isTokenInput,
+  type MediaEmbeddings,
   type StepInput,
   type StepOutput,
   type TokenInput,
@@ -34,6 +38,9 @@ export class Engine {
   private readonly batchSize: number;
   private readonly tokens: Int32Array;
   private readonly pos: Int32Array;
+  /** An image row's height and width M-RoPE positions (text rows repeat pos). */
+  private readonly posY: Int32Array;
+  private readonly posX: Int32Array;
   private readonly seq: Int32Array;
   private readonly wantLogits: Uint8Array;
   private readonly embd: Float32Array;
@@ -50,6 +57,8 @@ export class Engine {
     for (const slot of this.slots) slot.open = false;
     this.tokens = new Int32Array(this.batchSize);
     this.pos = new Int32Array(this.batchSize);
+    this.posY = new Int32Array(this.batchSize);
+    this.posX = new Int32Array(this.batchSize);
     this.seq = new Int32Array(this.batchSize);
     this.wantLogits = new Uint8Array(this.batchSize);
     this.embd = new Float32Array(this.batchSize * this.hiddenSize);
@@ -77,6 +86,7 @@ export class Engine {
       );
     slot.open = true;
     slot.length = 0;
+    slot.position = 0;
     return slot;
   }
 
@@ -87,6 +97,7 @@ export class Engine {
     this.context.seqRemove(slot.id, -1, -1);
     slot.open = false;
     slot.length = 0;
+    slot.position = 0;
     this.free.push(slot);
   }
 
@@ -99,23 +110,26 @@ export class Engine {
     if (this.busy) throw new EngineError("one step at a time: await the previous step");
     this.validate(inputs);
     const outputs: StepOutput[] = inputs.map(() => []);
-    const startLengths = inputs.map((input) => input.seq.length);
+    const start = inputs.map(({ seq }) => ({ length: seq.length, position: seq.position }));
     const decodes = this.plan(inputs);
     this.busy = true;
     try {
       for (let d = 0; d < decodes.length; d++) {
         const decode = decodes[d];
-        await this.run(decode, inputs, d === decodes.length - 1 ? "view" : "copy", outputs);
+        await this.run(decode, inputs, start, d === decodes.length - 1 ? "view" : "copy", outputs);
       }
+      inputs.forEach((input, i) => {
+        (input.seq as SequenceSlot).position = start[i].position + inputSpan(input);
+      });
     } catch (error) {
       // Leave every sequence as it was before the step, so the caller can retry or release it. Recurrent
       // state (hybrid models) cannot be cut back: such a sequence is emptied instead, and says so.
       inputs.forEach((input, i) => {
         const slot = input.seq as SequenceSlot;
-        if (this.context.seqRemove(slot.id, startLengths[i], -1)) slot.length = startLengths[i];
+        if (this.context.seqRemove(slot.id, start[i].position, -1)) Object.assign(slot, start[i]);
         else {
           this.context.seqRemove(slot.id, -1, -1);
-          slot.length = 0;
+          Object.assign(slot, { length: 0, position: 0 });
         }
       });
       throw error;
@@ -132,9 +146,10 @@ export class Engine {
       const slot = this.own(input.seq);
       if (seen.has(slot.id)) throw new EngineError(`sequence ${slot.id} appears twice in one step`);
       seen.add(slot.id);
-      const n = isTokenInput(input) ? input.tokens.length : 1;
+      const n = inputRows(input);
       if (isTokenInput(input) && n === 0) throw new EngineError(`sequence ${slot.id}: empty token chunk`);
-      if (!isTokenInput(input) && input.embedding.length !== this.hiddenSize)
+      if (isMediaInput(input)) this.validateMedia(slot.id, input.media);
+      else if (!isTokenInput(input) && input.embedding.length !== this.hiddenSize)
         throw new EngineError(
           `sequence ${slot.id}: embedding has ${input.embedding.length} floats, expected ${this.hiddenSize}`,
         );
@@ -149,6 +164,21 @@ export class Engine {
       );
   }
 
+  private validateMedia(id: number, media: MediaEmbeddings): void {
+    const { nTokens, embeddings, positions, nPos } = media;
+    const problem =
+      !Number.isInteger(nTokens) || nTokens < 1
+        ? `has ${nTokens} rows; expected at least 1`
+        : embeddings.length !== nTokens * this.hiddenSize
+          ? `has ${embeddings.length} floats; expected ${nTokens} rows x ${this.hiddenSize}`
+          : positions.length !== 3 * nTokens
+            ? `has ${positions.length} positions; expected 3 x ${nTokens} (temporal, height, width rows)`
+            : !Number.isInteger(nPos) || nPos < 1 || positions.some((p) => p < 0 || p >= nPos)
+              ? `positions must lie in [0, nPos = ${nPos})`
+              : undefined;
+    if (problem) throw new EngineError(`sequence ${id}: image block ${problem}`);
+  }
+
   /** Splits the step into decode calls of at most batchSize items: token batches, then embedding batches. */
   private plan(
     inputs: StepInput[],
@@ -159,7 +189,7 @@ export class Engine {
       let room = 0;
       inputs.forEach((input, index) => {
         if (isTokenInput(input) !== (kind === "tokens")) return;
-        const total = isTokenInput(input) ? input.tokens.length : 1;
+        const total = inputRows(input);
         for (let offset = 0; offset < total; ) {
           if (!current || room === 0) {
             current = { kind, items: [] };
@@ -179,22 +209,42 @@ export class Engine {
   private async run(
     decode: ReturnType<Engine["plan"]>[number],
     inputs: StepInput[],
+    start: { position: number }[],
     rows: "view" | "copy",
     outputs: StepOutput[],
   ): Promise<void> {
     const pending: PendingDecode = { kind: decode.kind, count: 0, outputs: [] };
+    let spatial = false;
     for (const { input: index, offset, count } of decode.items) {
       const input = inputs[index];
       const slot = input.seq as SequenceSlot;
+      const base = start[index].position;
       for (let k = 0; k < count; k++) {
         const item = pending.count++;
-        this.pos[item] = slot.length + k; // length already counts the chunk's earlier parts
+        const row = offset + k;
         this.seq[item] = slot.id;
-        const want = this.wantsLogits(input, offset + k);
+        const want = this.wantsLogits(input, row);
         this.wantLogits[item] = want ? 1 : 0;
         if (want) pending.outputs.push({ input: index, item });
-        if (isTokenInput(input)) this.tokens[item] = input.tokens[offset + k];
-        else this.embd.set((input as EmbeddingInput).embedding, item * this.hiddenSize);
+        if (isTokenInput(input)) {
+          this.pos[item] = base + row;
+          this.tokens[item] = input.tokens[row];
+        } else if (isMediaInput(input)) {
+          const { nTokens, positions, embeddings } = input.media;
+          this.pos[item] = base + positions[row];
+          this.posY[item] = base + positions[nTokens + row];
+          this.posX[item] = base + positions[2 * nTokens + row];
+          this.embd.set(
+            embeddings.subarray(row * this.hiddenSize, (row + 1) * this.hiddenSize),
+            item * this.hiddenSize,
+          );
+          spatial = true;
+        } else {
+          this.pos[item] = base;
+          this.posY[item] = base;
+          this.posX[item] = base;
+          this.embd.set((input as EmbeddingInput).embedding, item * this.hiddenSize);
+        }
       }
     }
     const n = pending.count;
@@ -205,7 +255,12 @@ export class Engine {
     };
     if (decode.kind === "tokens")
       await this.context.decodeTokens({ tokens: this.tokens.subarray(0, n), ...common });
-    else await this.context.decodeEmbeddings({ embd: this.embd.subarray(0, n * this.hiddenSize), ...common });
+    else
+      await this.context.decodeEmbeddings({
+        embd: this.embd.subarray(0, n * this.hiddenSize),
+        ...common,
+        ...(spatial && { posY: this.posY.subarray(0, n), posX: this.posX.subarray(0, n) }),
+      });
     for (const { input: index, count } of decode.items) (inputs[index].seq as SequenceSlot).length += count;
     for (const { input, item } of pending.outputs) {
       const logits = this.context.logits(item);
@@ -214,6 +269,7 @@ export class Engine {
   }
 
   private wantsLogits(input: StepInput, index: number): boolean {
+    if (isMediaInput(input)) return input.logits === "last" && index === input.media.nTokens - 1;
     if (!isTokenInput(input)) return true;
     const mode = (input as TokenInput).logits ?? "last";
     return mode === "all" || (mode === "last" && index === input.tokens.length - 1);

@@ -14,7 +14,14 @@ export {
   type RioModel,
 } from "./load-model.js";
 export { checkMemory, estimateMemory } from "./memory-estimate.js";
-export { Scheduler, type SchedulerOptions, SequenceLease } from "./scheduler.js";
+export { type PromptPart, Scheduler, type SchedulerOptions, SequenceLease } from "./scheduler.js";
 export type { Sequence } from "./sequence.js";
-export type { EmbeddingInput, StepInput, StepOutput, TokenInput } from "./step-plan.js";
+export type {
+  EmbeddingInput,
+  MediaEmbeddings,
+  MediaInput,
+  StepInput,
+  StepOutput,
+  TokenInput,
+} from "./step-plan.js";
 export { TokenEmbeddings } from "./token-embeddings.js";

@@ -8,7 +8,10 @@
 import type { Engine } from "./engine.js";
 import { EngineError } from "./errors.js";
 import type { Sequence } from "./sequence.js";
-import type { StepInput } from "./step-plan.js";
+import type { MediaEmbeddings, StepInput } from "./step-plan.js";
+
+/** A piece of a prompt: token ids, or an image block that takes their place (see MediaEmbeddings). */
+export type PromptPart = { tokens: ArrayLike<number> } | { media: MediaEmbeddings };
 
 /** Options of the Scheduler. */
 export interface SchedulerOptions {
@@ -21,7 +24,9 @@ export interface SchedulerOptions {
 }
 
 interface Pending {
-  tokens?: ArrayLike<number>;
+  /** A prompt's parts, the one being fed and how far into it (token parts are fed in chunks). */
+  parts?: PromptPart[];
+  part: number;
   offset: number;
   embedding?: Float32Array;
   resolve(logits: Float32Array): void;
@@ -51,18 +56,30 @@ export class SequenceLease {
     return this.seq.length;
   }
 
+  /** The position of this sequence's next input (differs from length once images were fed). */
+  get position(): number {
+    return this.seq.position;
+  }
+
   /**
-   * Feeds prompt tokens (in chunks, over as many steps as needed); resolves with the last position's
-   * logits, copied into this lease's own buffer: valid until its next prefill or decode.
+   * Feeds a prompt: token ids, or parts where images take the place of tokens. Tokens go in chunks over
+   * as many steps as needed, an image block whole in one step. Resolves with the last position's logits,
+   * copied into this lease's own buffer: valid until its next prefill or decode.
    */
-  prefill(tokens: ArrayLike<number>): Promise<Float32Array> {
-    if (tokens.length === 0) return Promise.reject(new EngineError("prefill needs at least one token"));
-    return this.submit({ tokens, offset: 0 });
+  prefill(prompt: ArrayLike<number> | PromptPart[]): Promise<Float32Array> {
+    const parts = (Array.isArray(prompt) && prompt.some((p) => typeof p === "object")
+      ? (prompt as PromptPart[])
+      : [{ tokens: prompt as ArrayLike<number> }]
+    ).filter((part) => !("tokens" in part) || part.tokens.length > 0);
+    if (parts.length === 0) return Promise.reject(new EngineError("prefill needs at least one token"));
+    if ("media" in parts[parts.length - 1])
+      return Promise.reject(new EngineError("a prompt must end with tokens, not an image"));
+    return this.submit({ parts, part: 0, offset: 0 });
   }
 
   /** Feeds one decoding input vector; resolves with the next logits row (same buffer rule as prefill). */
   decode(embedding: Float32Array): Promise<Float32Array> {
-    return this.submit({ embedding, offset: 0 });
+    return this.submit({ embedding, part: 0, offset: 0 });
   }
 
   /** Gives the sequence back (cache dropped at once, or right after the step in flight); pending work is rejected. */
@@ -201,7 +218,10 @@ export class Scheduler {
     if ([...this.leases].some((lease) => lease.pending)) this.wake();
   }
 
-  /** Picks this step's inputs: every pending decoding vector, and prompt chunks up to the token budget. */
+  /**
+   * Picks this step's inputs: every pending decoding vector, and prompt chunks up to the token budget (an
+   * image block goes whole, once some budget is left, so a large image cannot wait forever).
+   */
   private collect(): { lease: SequenceLease; input: StepInput; count: number; last: boolean }[] {
     const batch: ReturnType<Scheduler["collect"]> = [];
     let budget = this.prefillBudget;
@@ -209,8 +229,11 @@ export class Scheduler {
     for (const lease of this.leases) {
       const pending = lease.pending;
       if (!pending || lease.released) continue;
-      const remaining = pending.tokens ? pending.tokens.length - pending.offset : 1;
-      const count = pending.tokens ? Math.min(remaining, budget) : 1;
+      const part = pending.parts?.[pending.part];
+      const media = part && "media" in part ? part.media : undefined;
+      const tokens = part && "tokens" in part ? part.tokens : undefined;
+      const remaining = tokens ? tokens.length - pending.offset : media ? media.nTokens : 1;
+      const count = tokens ? Math.min(remaining, budget) : media ? (budget > 0 ? remaining : 0) : 1;
       if (count === 0) continue;
       if (count > room) {
         lease.pending = undefined;
@@ -223,15 +246,17 @@ export class Scheduler {
         continue;
       }
       room -= count;
-      const last = count === remaining;
-      const input: StepInput = pending.tokens
+      const last = count === remaining && (!pending.parts || pending.part === pending.parts.length - 1);
+      const input: StepInput = tokens
         ? {
             seq: lease.seq,
-            tokens: slice(pending.tokens, pending.offset, pending.offset + count),
+            tokens: slice(tokens, pending.offset, pending.offset + count),
             logits: last ? "last" : "none",
           }
-        : { seq: lease.seq, embedding: pending.embedding as Float32Array };
-      if (pending.tokens) budget -= count;
+        : media
+          ? { seq: lease.seq, media, logits: "none" }
+          : { seq: lease.seq, embedding: pending.embedding as Float32Array };
+      if (part) budget -= count;
       batch.push({ lease, input, count, last });
     }
     return batch;
@@ -254,6 +279,12 @@ export class Scheduler {
       if (!pending) return; // released during the step
       if (!last) {
         pending.offset += count;
+        const part = pending.parts?.[pending.part];
+        const size = part && ("tokens" in part ? part.tokens.length : part.media.nTokens);
+        if (pending.offset === size) {
+          pending.part++;
+          pending.offset = 0;
+        }
         return;
       }
       lease.pending = undefined;

@@ -9,10 +9,15 @@ export interface Sequence {
   /** llama.cpp sequence id (0..maxSequences-1). */
   readonly id: number;
   /**
-   * Number of positions already in the cache (the position of the next input). A failed step restores
-   * it, except for hybrid models, whose recurrent state cannot be cut back: there it drops to 0.
+   * Number of cache cells the sequence holds. A failed step restores it, except for hybrid models, whose
+   * recurrent state cannot be cut back: there it drops to 0.
    */
   readonly length: number;
+  /**
+   * The position of the next input. Equal to `length` for text; an image block takes nTokens cells but
+   * advances the position by its own span (M-RoPE models), so the two part once images are fed.
+   */
+  readonly position: number;
   /** False once released. */
   readonly open: boolean;
 }
@@ -20,6 +25,7 @@ export interface Sequence {
 /** The engine's mutable view of a Sequence. */
 export class SequenceSlot implements Sequence {
   length = 0;
+  position = 0;
   open = true;
   constructor(readonly id: number) {}
 }

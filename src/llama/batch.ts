@@ -44,22 +44,27 @@ export class NativeBatch {
     this.outputs = new Int8Array(view(s.logits, capacity));
   }
 
-  /** Writes the per-token fields shared by both kinds of batch; `input` is the token or embedding data. */
+  /**
+   * Writes the per-token fields shared by both kinds of batch; `input` is the token or embedding data,
+   * `spatial` an embedding batch's height and width M-RoPE rows (images).
+   */
   fill(
     n: number,
     pos: Int32Array,
     seq: Int32Array,
     logits: Uint8Array,
     input: Int32Array | Float32Array,
+    spatial?: { y: Int32Array; x: Int32Array },
   ): void {
     if (this.tokens) this.tokens.set(input as Int32Array);
     else this.embd?.set(input as Float32Array);
     this.pos.set(pos);
     if (this.embd) {
-      // text positions for M-RoPE: the same in the temporal, height and width rows, 0 in the last
-      // (what llm_graph_input_pos::set_input does for token batches)
-      this.pos.set(pos, n);
-      this.pos.set(pos, 2 * n);
+      // M-RoPE rows: temporal, height, width, then one unused row of 0 (llama.cpp reads the height and
+      // width rows as a cell's 2-D position too, for causal order inside an image). Text sits at the same
+      // position in all three rows (what llm_graph_input_pos::set_input does for token batches).
+      this.pos.set(spatial?.y ?? pos, n);
+      this.pos.set(spatial?.x ?? pos, 2 * n);
       this.pos.fill(0, 3 * n, 4 * n);
     }
     this.outputs.set(logits);

@@ -16,12 +16,18 @@ export interface TokenBatch {
   logits: Uint8Array;
 }
 
-/** One batch of input embeddings: `embd` holds pos.length rows of nEmbdInput floats. */
+/**
+ * One batch of input embeddings: `embd` holds pos.length rows of nEmbdInput floats. For M-RoPE models an
+ * image's rows also carry their height (`posY`) and width (`posX`) positions; without them every row is
+ * placed like text (pos in all three rows).
+ */
 export interface EmbeddingBatch {
   embd: Float32Array;
   pos: Int32Array;
   seq: Int32Array;
   logits: Uint8Array;
+  posY?: Int32Array;
+  posX?: Int32Array;
 }
 
 /** Sizes fixed when the context was created. */
@@ -90,6 +96,13 @@ export class LlamaContext {
     if (items.embd.length !== n * this.nEmbdInput)
       throw this.invalid(`embd has ${items.embd.length} floats; expected ${n} rows x ${this.nEmbdInput}`);
     this.check(n, items);
+    for (const field of ["posY", "posX"] as const) {
+      const rows = items[field];
+      if (rows && rows.length !== n) throw this.invalid(`${field} has ${rows.length} entries; expected ${n}`);
+      if (rows?.some((p) => p < 0)) throw this.invalid(`${field} has a negative position`);
+    }
+    if ((items.posY === undefined) !== (items.posX === undefined))
+      throw this.invalid("posY and posX go together (an image's height and width positions)");
     this.embdBatch ??= new NativeBatch(this.api, this.nBatch, this.nEmbdInput);
     return this.decode(this.embdBatch, n, items, items.embd);
   }
@@ -165,7 +178,8 @@ export class LlamaContext {
     input: Int32Array | Float32Array,
   ): Promise<void> {
     const handle = this.live();
-    batch.fill(n, items.pos, items.seq, items.logits, input);
+    const spatial = "posY" in items && items.posY && items.posX ? { y: items.posY, x: items.posX } : undefined;
+    batch.fill(n, items.pos, items.seq, items.logits, input, spatial);
     this.inFlight = true;
     this.lastOutputs = new Uint8Array(0);
     let rc: number;

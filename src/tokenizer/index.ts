@@ -17,5 +17,6 @@ export {
 } from "./tool-call-parser.js";
 export { type ParsedToolCall, ToolCallSyntaxError, type ToolDefinitions } from "./tool-call-types.js";
 export { parseXmlToolCall } from "./tool-call-xml.js";
-export type { ChatMessage, ChatOptions, ChatToolCall } from "./types.js";
+export { hasMedia, IMAGE_PAD, VIDEO_PAD, VISION_END, VISION_START } from "./media-markers.js";
+export type { ChatContentPart, ChatMessage, ChatOptions, ChatToolCall } from "./types.js";
 export { Utf8StreamDecoder } from "./utf8-stream-decoder.js";

@@ -9,6 +9,7 @@ import { splitReasoningInHistory } from "./history-reasoning.js";
 import { configTemplate, readTokenizerFiles } from "./load-files.js";
 import { TokenizerError } from "./tokenizer-error.js";
 import type { ChatMessage, ChatOptions } from "./types.js";
+import { withMediaMarkers } from "./media-markers.js";
 import { UntrustedTextGuard } from "./untrusted-text.js";
 import { Utf8StreamDecoder } from "./utf8-stream-decoder.js";
 
@@ -141,7 +142,7 @@ export class RioTokenizer {
 
   /** Renders the chat template exactly as transformers' `apply_chat_template(tokenize=False)` would. */
   renderChat(messages: ChatMessage[], opts: ChatOptions = {}): string {
-    return this.chatTemplate().render(messages, opts);
+    return this.chatTemplate().render(this.withMedia(messages), opts);
   }
 
   /**
@@ -153,17 +154,23 @@ export class RioTokenizer {
    */
   encodeChat(messages: ChatMessage[], opts: ChatOptions = {}): number[] {
     const template = this.chatTemplate();
-    const rendered = template.render(messages, opts);
+    const rendered = template.render(this.withMedia(messages), opts);
     const split = splitReasoningInHistory(messages);
-    const chosen = split !== messages && template.render(split, opts) === rendered ? split : messages;
+    const chosen =
+      split !== messages && template.render(this.withMedia(split), opts) === rendered ? split : messages;
     const escapedOpts = opts.tools ? { ...opts, tools: this.guard.escapeDeep(opts.tools) } : opts;
-    const escaped = template.render(this.guard.escapeDeep(chosen), escapedOpts);
+    // the vision markers go in after escaping: they are the template's markup, not the user's text
+    const escaped = template.render(this.withMedia(this.guard.escapeDeep(chosen)), escapedOpts);
     const ids: number[] = [];
     for (const part of this.guard.split(escaped, this.addedByContent)) {
       if (part.kind === "token") ids.push(this.addedByContent.get(part.content)?.id ?? -1);
       else ids.push(...this.encode(part.text));
     }
     return ids;
+  }
+
+  private withMedia(messages: readonly ChatMessage[]): ChatMessage[] {
+    return withMediaMarkers(messages, (content) => this.addedByContent.has(content), this.source);
   }
 
   private chatTemplate(): ChatTemplate {

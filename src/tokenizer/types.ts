@@ -9,10 +9,16 @@ export interface ChatToolCall {
   function: { name: string; arguments: string | object };
 }
 
+/**
+ * One part of a message's content: text, or the place of an image or a video (whose pixels travel beside
+ * the messages: the tokenizer only writes the model's vision markers for them).
+ */
+export type ChatContentPart = { type: "text"; text: string } | { type: "image" } | { type: "video" };
+
 /** One chat message. Every string in it is treated as untrusted by `RioTokenizer.encodeChat`. */
 export interface ChatMessage {
   role: "system" | "user" | "assistant" | "tool";
-  content: string | null;
+  content: string | ChatContentPart[] | null;
   reasoning_content?: string;
   tool_calls?: ChatToolCall[];
   tool_call_id?: string;
