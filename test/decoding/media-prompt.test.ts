@@ -14,7 +14,7 @@ test("each placeholder takes the next image, in order; rows count the images' ro
   const [a, b] = [image(4), image(6)];
   const { parts, rows } = mediaPrompt([1, 2, 99, 3, 99, 99, 4], 99, [a, b, image(1)]);
   assert.deepEqual(
-    parts.map((p) => ("tokens" in p ? [...p.tokens] : p.media.nTokens)),
+    parts.map((p) => ("tokens" in p ? Array.from(p.tokens) : p.media.nTokens)),
     [[1, 2], 4, [3], 6, 1, [4]],
   );
   assert.equal(rows, 4 + 4 + 6 + 1);
