@@ -67,9 +67,10 @@ export class SequenceLease {
    * copied into this lease's own buffer: valid until its next prefill or decode.
    */
   prefill(prompt: ArrayLike<number> | PromptPart[]): Promise<Float32Array> {
-    const parts = (Array.isArray(prompt) && prompt.some((p) => typeof p === "object")
-      ? (prompt as PromptPart[])
-      : [{ tokens: prompt as ArrayLike<number> }]
+    const parts = (
+      Array.isArray(prompt) && prompt.some((p) => typeof p === "object")
+        ? (prompt as PromptPart[])
+        : [{ tokens: prompt as ArrayLike<number> }]
     ).filter((part) => !("tokens" in part) || part.tokens.length > 0);
     if (parts.length === 0) return Promise.reject(new EngineError("prefill needs at least one token"));
     if ("media" in parts[parts.length - 1])

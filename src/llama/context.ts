@@ -178,7 +178,8 @@ export class LlamaContext {
     input: Int32Array | Float32Array,
   ): Promise<void> {
     const handle = this.live();
-    const spatial = "posY" in items && items.posY && items.posX ? { y: items.posY, x: items.posX } : undefined;
+    const spatial =
+      "posY" in items && items.posY && items.posX ? { y: items.posY, x: items.posX } : undefined;
     batch.fill(n, items.pos, items.seq, items.logits, input, spatial);
     this.inFlight = true;
     this.lastOutputs = new Uint8Array(0);

@@ -4,6 +4,7 @@
  */
 
 export { type BpeOptions, type BpeVocabulary, QWEN2_SPLIT, trainBpe } from "./bpe-trainer.js";
+export { hasMedia, IMAGE_PAD, VIDEO_PAD, VISION_END, VISION_START } from "./media-markers.js";
 export { qwen3TokenizerDir, qwen3TokenizerFiles, type TokenizerFiles } from "./qwen3-tokenizer-files.js";
 export { type ReasoningEvent, ReasoningParser, type ReasoningParserOptions } from "./reasoning-parser.js";
 export { RioTokenizer, type SpecialIds } from "./rio-tokenizer.js";
@@ -17,6 +18,5 @@ export {
 } from "./tool-call-parser.js";
 export { type ParsedToolCall, ToolCallSyntaxError, type ToolDefinitions } from "./tool-call-types.js";
 export { parseXmlToolCall } from "./tool-call-xml.js";
-export { hasMedia, IMAGE_PAD, VIDEO_PAD, VISION_END, VISION_START } from "./media-markers.js";
 export type { ChatContentPart, ChatMessage, ChatOptions, ChatToolCall } from "./types.js";
 export { Utf8StreamDecoder } from "./utf8-stream-decoder.js";

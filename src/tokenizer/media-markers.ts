@@ -14,7 +14,9 @@ export const IMAGE_PAD = "<|image_pad|>";
 export const VIDEO_PAD = "<|video_pad|>";
 
 const markerOf = (part: ChatContentPart): string =>
-  part.type === "text" ? part.text : `${VISION_START}${part.type === "image" ? IMAGE_PAD : VIDEO_PAD}${VISION_END}`;
+  part.type === "text"
+    ? part.text
+    : `${VISION_START}${part.type === "image" ? IMAGE_PAD : VIDEO_PAD}${VISION_END}`;
 
 /** Whether any message carries an image or a video part. */
 export const hasMedia = (messages: readonly ChatMessage[]): boolean =>
@@ -43,6 +45,8 @@ export function withMediaMarkers(
         "added_tokens",
       );
   return messages.map((message) =>
-    Array.isArray(message.content) ? { ...message, content: message.content.map(markerOf).join("") } : message,
+    Array.isArray(message.content)
+      ? { ...message, content: message.content.map(markerOf).join("") }
+      : message,
   );
 }

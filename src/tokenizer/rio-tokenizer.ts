@@ -7,9 +7,9 @@ import { byteDecoder } from "./byte-level.js";
 import { ChatTemplate, specialTokenVariables, tokenContent } from "./chat-template.js";
 import { splitReasoningInHistory } from "./history-reasoning.js";
 import { configTemplate, readTokenizerFiles } from "./load-files.js";
+import { withMediaMarkers } from "./media-markers.js";
 import { TokenizerError } from "./tokenizer-error.js";
 import type { ChatMessage, ChatOptions } from "./types.js";
-import { withMediaMarkers } from "./media-markers.js";
 import { UntrustedTextGuard } from "./untrusted-text.js";
 import { Utf8StreamDecoder } from "./utf8-stream-decoder.js";
 

@@ -45,11 +45,15 @@ const after_ = [70, 71];
 function rows(positions: number[][], nPos: number): MediaEmbeddings {
   const width = engine.hiddenSize;
   const embeddings = new Float32Array(block.length * width);
-  block.forEach((id, i) => embeddings.set(model.embeddings.row(id), i * width));
+  block.forEach((id, i) => {
+    embeddings.set(model.embeddings.row(id), i * width);
+  });
   return { nTokens: block.length, embeddings, positions: Int32Array.from(positions.flat()), nPos };
 }
 
-async function run(media: MediaEmbeddings): Promise<{ logits: Float32Array; length: number; position: number }> {
+async function run(
+  media: MediaEmbeddings,
+): Promise<{ logits: Float32Array; length: number; position: number }> {
   const seq = engine.openSequence();
   try {
     await engine.step([{ seq, tokens: before_, logits: "none" }]);
@@ -88,19 +92,44 @@ test("an image block at text positions gives the logits of the same tokens fed a
 
 test("2-D positions reach llama.cpp, and the sequence advances by the block's span, not its rows", async () => {
   // a 2 x 2 grid: one temporal position, rows (0,0,1,1) and columns (0,1,0,1); Qwen3.5 advances max(2, 2)
-  const grid = await run(rows([[0, 0, 0, 0], [0, 0, 1, 1], [0, 1, 0, 1]], 2));
+  const grid = await run(
+    rows(
+      [
+        [0, 0, 0, 0],
+        [0, 0, 1, 1],
+        [0, 1, 0, 1],
+      ],
+      2,
+    ),
+  );
   assert.equal(grid.length, 3 + 4 + 2);
   assert.equal(grid.position, 3 + 2 + 2);
   assert.ok(maxLogprobGap(grid.logits, await tokensOnly()) > 10 * F32_VS_REFERENCE_LOGPROB);
   // same positions, fed again: deterministic
-  const again = await run(rows([[0, 0, 0, 0], [0, 0, 1, 1], [0, 1, 0, 1]], 2));
+  const again = await run(
+    rows(
+      [
+        [0, 0, 0, 0],
+        [0, 0, 1, 1],
+        [0, 1, 0, 1],
+      ],
+      2,
+    ),
+  );
   assert.ok(maxLogprobGap(grid.logits, again.logits) < 1e-6);
 });
 
 test("a malformed image block is refused before llama.cpp sees it", async () => {
   const seq = engine.openSequence();
   try {
-    const good = rows([[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]], 4);
+    const good = rows(
+      [
+        [0, 1, 2, 3],
+        [0, 1, 2, 3],
+        [0, 1, 2, 3],
+      ],
+      4,
+    );
     const bad: [Partial<MediaEmbeddings>, RegExp][] = [
       [{ positions: new Int32Array(4) }, /expected 3 x 4/],
       [{ nPos: 3 }, /positions must lie in \[0, nPos = 3\)/],
