@@ -11,7 +11,7 @@ import type { ChatMessage } from "../tokenizer/index.js";
 import { renderPrompt } from "./chat-messages.js";
 import { type AgentFormat, finishReason } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
-import { choiceRequest, type GenerationOptions } from "./generation-options.js";
+import { choiceRequest, type GenerationOptions, promptRows } from "./generation-options.js";
 import { type ChoiceJob, type ChoiceRunner, runChoice } from "./run-choice.js";
 import type { ChatRequest } from "./schemas/chat.js";
 
@@ -87,7 +87,7 @@ export function agentRunner<F>(server: ServerContext, plan: AgentPlan): ChoiceRu
       index: job.index,
       finishReason: reason,
       summary: result.summary,
-      laterPromptTokens: result.summary.promptTokens - job.request.prompt.length,
+      laterPromptTokens: result.summary.promptTokens - promptRows(job.request),
     };
   };
 }
@@ -108,7 +108,8 @@ function laterJob<F>(
     { messages, tools: tools.length > 0 ? tools : undefined, enableThinking: plan.enableThinking },
     plan.promptField,
   );
-  const room = server.defaults.contextLength - prompt.tokens.length;
+  const media = job.request.media;
+  const room = server.defaults.contextLength - promptRows({ prompt: prompt.tokens, media });
   if (room < 1) return undefined;
   job.format.nextGeneration(prompt.opensReasoning);
   const options: GenerationOptions = {
@@ -117,7 +118,7 @@ function laterJob<F>(
     grammar: plan.laterGrammar,
     maxTokens: step.maxTokens === undefined ? undefined : Math.min(step.maxTokens, room),
   };
-  const extra = { signal: job.request.signal, logprobs: job.request.logprobs };
+  const extra = { signal: job.request.signal, logprobs: job.request.logprobs, media };
   const request = choiceRequest(
     options,
     prompt.tokens,

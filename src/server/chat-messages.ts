@@ -5,17 +5,17 @@
  * The Responses API converts its input items and tools to these shapes and uses the same functions.
  */
 import { preparePrompt } from "../decoding/index.js";
-import type { ChatMessage, RioTokenizer } from "../tokenizer/index.js";
+import type { ChatContentPart, ChatMessage, RioTokenizer } from "../tokenizer/index.js";
 import type { ServerContext } from "./context.js";
 import { ApiError } from "./errors.js";
 import type { PreparedPrompt } from "./generation-endpoint.js";
-import type { ChatRequest, ChatRequestMessage } from "./schemas/chat.js";
+import type { ChatRequest, ChatRequestMessage, ChatRequestPart } from "./schemas/chat.js";
 
-/** Messages in the template's shape. */
+/** Messages in the template's shape: text parts as text, image and video parts as their places. */
 export function templateMessages(messages: ChatRequestMessage[]): ChatMessage[] {
   return messages.map((m) => ({
     role: m.role === "developer" ? "system" : m.role,
-    content: typeof m.content === "string" ? m.content : (m.content ?? []).map((part) => part.text).join(""),
+    content: typeof m.content === "string" ? m.content : templateParts(m.content ?? []),
     ...(m.reasoning_content ? { reasoning_content: m.reasoning_content } : {}),
     ...(m.tool_calls?.length
       ? {
@@ -29,6 +29,17 @@ export function templateMessages(messages: ChatRequestMessage[]): ChatMessage[] 
     ...(m.tool_call_id !== undefined ? { tool_call_id: m.tool_call_id } : {}),
     ...(m.name !== undefined ? { name: m.name } : {}),
   }));
+}
+
+// text-only content stays a string, as before images existed (templates that index content as a string)
+function templateParts(parts: ChatRequestPart[]): string | ChatContentPart[] {
+  const out = parts.map(
+    (part): ChatContentPart =>
+      part.type === "text"
+        ? { type: "text", text: part.text }
+        : { type: part.type === "image_url" ? "image" : "video" },
+  );
+  return out.every((part) => part.type === "text") ? out.map((part) => part.text).join("") : out;
 }
 
 /**

@@ -14,6 +14,7 @@ import type { ChoiceFields, EndpointFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
 import { serveGeneration } from "./generation-endpoint.js";
 import { generationOptions } from "./generation-options.js";
+import { requestMedia } from "./media-input.js";
 import { chatRequestSchema } from "./schemas/chat.js";
 import { parseBody } from "./schemas/validate.js";
 
@@ -62,7 +63,10 @@ export function chatCompletions(server: ServerContext) {
     const messages = templateMessages(body.messages);
     const enableThinking =
       body.reasoning_effort === "none" ? false : body.chat_template_kwargs?.enable_thinking;
-    const prompt = renderPrompt(server, { messages, tools, enableThinking }, "messages");
+    const prompt = {
+      ...renderPrompt(server, { messages, tools, enableThinking }, "messages"),
+      media: await requestMedia(server.vision, body.messages, "messages"),
+    };
     const logprobs = body.logprobs ? (body.top_logprobs ?? 0) : undefined;
     return serveGeneration<ChatFormat>(server, reply, {
       format: CHAT,

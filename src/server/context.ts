@@ -6,6 +6,7 @@ import type { ToolRunner } from "../agent/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { Admission } from "./admission.js";
 import type { GenerationDefaults } from "./generation-options.js";
+import type { VisionOptions } from "./media-input.js";
 import type { Metrics } from "./metrics.js";
 import type { ResponseStore } from "./responses/store.js";
 
@@ -26,4 +27,6 @@ export interface ServerContext {
   tools: ToolRunner | undefined;
   /** Most tool rounds of one answer before the model must answer without built-in tools. */
   toolSteps: number;
+  /** How image parts are taken; undefined when the model has no vision encoder. */
+  vision: VisionOptions | undefined;
 }

@@ -5,19 +5,21 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyReply } from "fastify";
+import type { MediaEmbeddings } from "../engine/index.js";
 import type { Ticket } from "./admission.js";
 import type { ChoiceFields, ChoiceFormat, EndpointFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
 import { ApiError } from "./errors.js";
-import { choiceRequest, type GenerationOptions } from "./generation-options.js";
+import { choiceRequest, type GenerationOptions, promptRows } from "./generation-options.js";
 import { streamResponse, wholeResponse } from "./respond.js";
 import { type ChoiceJob, type ChoiceRunner, type RunContext, runChoice } from "./run-choice.js";
 import type { CommonRequest } from "./schemas/common.js";
 
-/** A prompt ready to run: its tokens, and whether it opened the think block. */
+/** A prompt ready to run: its tokens, whether it opened the think block, and its images (in order). */
 export interface PreparedPrompt {
   tokens: number[];
   opensReasoning: boolean;
+  media?: MediaEmbeddings[];
 }
 
 /** What an endpoint hands to the shared flow. */
@@ -76,7 +78,7 @@ export async function serveGeneration<Format extends ChoiceFormat>(
           spec.options,
           prompt.tokens,
           p * n + i,
-          { logprobs: spec.logprobs },
+          { logprobs: spec.logprobs, media: prompt.media },
           server.defaults.contextLength,
           spec.promptField,
         ),
@@ -93,7 +95,7 @@ export async function serveGeneration<Format extends ChoiceFormat>(
       created: Math.floor(Date.now() / 1000),
       model: server.modelName,
     };
-    const promptTokens = spec.prompts.reduce((sum, p) => sum + p.tokens.length, 0);
+    const promptTokens = jobs.reduce((sum, job, i) => sum + (i % n === 0 ? promptRows(job.request) : 0), 0);
     if (!spec.common.stream) return await wholeResponse(ctx, spec.format, head, jobs, { promptTokens, run });
     reply.hijack();
     await streamResponse(reply.raw, ctx, spec.format, head, jobs, {

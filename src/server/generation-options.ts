@@ -19,6 +19,12 @@ export interface GenerationDefaults {
   reasoningBudget?: number;
 }
 
+/** Cache rows a prompt takes: its tokens, each image placeholder counted as the image's rows. */
+export function promptRows(request: Pick<GenerateRequest, "prompt" | "media">): number {
+  const tokens = Array.isArray(request.prompt) ? request.prompt.length : 0;
+  return (request.media ?? []).reduce((n, image) => n + image.nTokens - 1, tokens);
+}
+
 /**
  * The thinking budgets (reasoning tokens) OpenAI's `reasoning_effort` levels stand for; "xhigh" and "max"
  * set no limit of their own (the server's default applies), "none" turns thinking off instead.
@@ -118,15 +124,16 @@ export function choiceRequest(
   options: GenerationOptions,
   prompt: number[],
   index: number,
-  extra: Pick<GenerateRequest, "signal" | "logprobs">,
+  extra: Pick<GenerateRequest, "signal" | "logprobs" | "media">,
   contextLength: number,
   promptField: string,
 ): GenerateRequest {
-  const room = contextLength - prompt.length;
+  const rows = promptRows({ prompt, media: extra.media });
+  const room = contextLength - rows;
   if (room < 1)
     throw new ApiError(
       400,
-      `${promptField}: the prompt has ${prompt.length} tokens, the context holds ${contextLength}`,
+      `${promptField}: the prompt has ${rows} tokens${extra.media?.length ? " (images included)" : ""}, the context holds ${contextLength}`,
       "invalid_request_error",
       promptField,
       "context_length_exceeded",
@@ -134,7 +141,7 @@ export function choiceRequest(
   if (options.maxTokens !== undefined && options.maxTokens > room)
     throw new ApiError(
       400,
-      `${options.maxTokensField}: ${options.maxTokens} plus the prompt's ${prompt.length} tokens exceed the context of ${contextLength}`,
+      `${options.maxTokensField}: ${options.maxTokens} plus the prompt's ${rows} tokens exceed the context of ${contextLength}`,
       "invalid_request_error",
       options.maxTokensField,
       "context_length_exceeded",

@@ -11,6 +11,7 @@ import { Admission } from "./admission.js";
 import { buildApp } from "./app.js";
 import { toolCallFormat } from "./chat-output.js";
 import type { ServerContext } from "./context.js";
+import type { VisionOptions } from "./media-input.js";
 import { Metrics } from "./metrics.js";
 import { ResponseStore } from "./responses/store.js";
 
@@ -49,6 +50,8 @@ export interface ServerOptions {
   toolLimits?: Readonly<Record<string, Partial<ToolLimits>>>;
   /** Most tool rounds of one answer (default DEFAULT_TOOL_STEPS). */
   toolSteps?: number;
+  /** Image input through the model's vision encoder (its owner closes it after the server); none by default. */
+  vision?: VisionOptions;
 }
 
 /** Tool rounds of one answer when the operator does not say. */
@@ -107,6 +110,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     responses: ResponseStore.open(opts.dataDir),
     tools,
     toolSteps: opts.toolSteps ?? DEFAULT_TOOL_STEPS,
+    vision: opts.vision,
     metrics: new Metrics({
       queueDepth: () => opts.scheduler.queueDepth,
       activeSequences: () => opts.scheduler.activeSequences,
@@ -115,7 +119,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
   };
   const app = buildApp(context, {
     apiKey: opts.apiKey,
-    bodyLimit: opts.bodyLimit ?? 4 * 1024 * 1024,
+    // images travel as base64 data URLs: room for a few of them when the model takes images
+    bodyLimit: opts.bodyLimit ?? (opts.vision ? 64 : 4) * 1024 * 1024,
     logger: opts.logger ?? { level: "info" },
     draining: () => admission.closing,
   });

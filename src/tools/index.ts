@@ -8,8 +8,11 @@ export { type CodeLanguage, type CodeRunData, type CodeTool, codeTool } from "./
 export {
   type AddressPolicy,
   FETCH_LIMITS,
+  type FetchBytesOptions,
   type FetchData,
+  FetchRefused,
   type FetchToolOptions,
+  fetchBytes,
   type HostResolver,
   type ResolvedAddress,
   refusalReason,

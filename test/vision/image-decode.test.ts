@@ -1,23 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import jpeg from "jpeg-js";
-import { PNG } from "pngjs";
 import { decodeImage, ImageInputError } from "../../src/vision/image-decode.js";
-
-/** A w x h RGBA test card whose pixels encode their coordinates. */
-function card(width: number, height: number): Buffer {
-  const data = Buffer.alloc(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      data.set([(x * 7) & 255, (y * 5) & 255, (x + y) & 255, 128], (y * width + x) * 4);
-  return data;
-}
-
-export function pngOf(width: number, height: number): Buffer {
-  const png = new PNG({ width, height });
-  png.data = card(width, height);
-  return PNG.sync.write(png);
-}
+import { card, pngOf } from "./images.js";
 
 test("a PNG decodes to its exact RGB pixels, alpha dropped", () => {
   const image = decodeImage(pngOf(5, 3));

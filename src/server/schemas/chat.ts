@@ -9,6 +9,20 @@ import { commonFields } from "./common.js";
 export const MAX_MESSAGES = 1024;
 
 const textPart = z.looseObject({ type: z.literal("text"), text: z.string() });
+/** OpenAI's image part: `image_url.url` is a data URL or an http(s) URL (a bare string is accepted too). */
+const imagePart = z.looseObject({
+  type: z.literal("image_url"),
+  image_url: z.union([
+    z.string().min(1),
+    z.looseObject({ url: z.string().min(1), detail: z.enum(["auto", "low", "high"]).optional() }),
+  ]),
+});
+/** vLLM's video part, same shape as an image part. */
+const videoPart = z.looseObject({
+  type: z.literal("video_url"),
+  video_url: z.union([z.string().min(1), z.looseObject({ url: z.string().min(1) })]),
+});
+const contentPart = z.discriminatedUnion("type", [textPart, imagePart, videoPart]);
 
 const toolCall = z.looseObject({
   id: z.string().optional(),
@@ -21,7 +35,7 @@ const toolCall = z.looseObject({
 
 const message = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool"]),
-  content: z.union([z.string(), z.array(textPart), z.null()]).optional(),
+  content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
   reasoning_content: z.string().nullish(),
   tool_calls: z.array(toolCall).nullish(),
   tool_call_id: z.string().optional(),
@@ -65,3 +79,5 @@ export const chatRequestSchema = z.looseObject({
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 /** One parsed chat message. */
 export type ChatRequestMessage = ChatRequest["messages"][number];
+/** One part of a message's list content. */
+export type ChatRequestPart = Extract<NonNullable<ChatRequestMessage["content"]>, unknown[]>[number];

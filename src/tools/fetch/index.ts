@@ -15,7 +15,8 @@ import { DEFAULT_CHROMIUM, renderPage } from "./render-page.js";
 import { FetchRefused, type HostResolver, systemResolver } from "./resolve-target.js";
 
 export { type AddressPolicy, refusalReason } from "./address-policy.js";
-export type { HostResolver, ResolvedAddress } from "./resolve-target.js";
+export { type FetchBytesOptions, fetchBytes } from "./fetch-bytes.js";
+export { FetchRefused, type HostResolver, type ResolvedAddress } from "./resolve-target.js";
 
 /** How the operator set the tool up. */
 export interface FetchToolOptions extends AddressPolicy {
