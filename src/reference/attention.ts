@@ -3,10 +3,23 @@
  * Causal grouped-query self-attention with per-head q/k RMSNorm and RoPE, as in Qwen3 (HF
  * `Qwen3Attention`, llama.cpp `qwen3.cpp`) and, with `gated`, the output-gated variant of Qwen3-Next /
  * Qwen3.5 (`q_proj` yields query and gate per head; the output is multiplied by sigmoid(gate)).
+ * Positions are plain (1-D RoPE) or, for Qwen3.5's multimodal inputs, (t, h, w) triples rotated by the
+ * interleaved M-RoPE of ops.ts.
  */
 import type { KVCache } from "./cache.js";
 import type { Capture } from "./capture.js";
-import { dot, linear, type Matrix, perHead, rmsNorm, rope, sigmoid, softmax } from "./ops.js";
+import {
+  dot,
+  linear,
+  type Matrix,
+  type MRopePosition,
+  mrope,
+  perHead,
+  rmsNorm,
+  rope,
+  sigmoid,
+  softmax,
+} from "./ops.js";
 
 export interface AttentionWeights {
   q_proj: Matrix;
@@ -28,11 +41,17 @@ export interface AttentionShape {
   rotaryDim: number;
   /** Qwen3-Next/3.5 output gate: q_proj rows are [query(head_dim), gate(head_dim)] per head. */
   gated: boolean;
+  /** Interleaved M-RoPE sections (HF `mrope_section`); absent for text-only models (Qwen3). */
+  mropeSection?: readonly number[];
 }
 
+/** The RoPE position of one row: a plain position, or (t, h, w) for the multimodal RoPE. */
+export type RopePosition = number | MRopePosition;
+
 /**
- * Runs the new rows `x` (positions `start`, `start + 1`, ...) through attention, appending their keys
- * and values to `cache`; returns the o_proj output rows.
+ * Runs the new rows `x` (cache slots `start`, `start + 1`, ...) through attention, appending their keys
+ * and values to `cache`; returns the o_proj output rows. Row t is rotated at `positions[t]` (default
+ * `start + t`): the RoPE position and the cache slot differ once M-RoPE positions come into play.
  */
 export function selfAttention(
   x: Float64Array[],
@@ -42,6 +61,7 @@ export function selfAttention(
   cache: KVCache,
   il: number,
   cb: Capture,
+  positions?: readonly RopePosition[],
 ): Float64Array[] {
   const { num_attention_heads: nHead, num_key_value_heads: nKv, head_dim: d } = s;
   if (nHead % nKv !== 0) throw new Error(`attention: ${nHead} heads are not a multiple of ${nKv} KV heads`);
@@ -57,15 +77,23 @@ export function selfAttention(
   cb.rows("v", il, v);
   if (s.gated) cb.rows("gate", il, gate);
 
-  // q/k norm over each head, then RoPE at the absolute position
+  // q/k norm over each head, then RoPE at each row's position (plain or M-RoPE)
   const qNorm = q.map((r) => perHead(r, nHead, d, (h) => rmsNorm(h, w.q_norm, s.rms_norm_eps)));
   const kNorm = k.map((r) => perHead(r, nKv, d, (h) => rmsNorm(h, w.k_norm, s.rms_norm_eps)));
   cb.rows("q_norm", il, qNorm);
   cb.rows("k_norm", il, kNorm);
-  const qRope = qNorm.map((r, t) =>
-    perHead(r, nHead, d, (h) => rope(h, start + t, s.rotaryDim, s.rope_theta)),
-  );
-  const kRope = kNorm.map((r, t) => perHead(r, nKv, d, (h) => rope(h, start + t, s.rotaryDim, s.rope_theta)));
+  if (positions && positions.length !== x.length) {
+    throw new Error(`attention: ${positions.length} positions for ${x.length} rows`);
+  }
+  const rotate = (head: Float64Array, t: number): Float64Array => {
+    const p = positions?.[t] ?? start + t;
+    if (typeof p === "number") return rope(head, p, s.rotaryDim, s.rope_theta);
+    if (!s.mropeSection)
+      throw new Error("attention: (t, h, w) positions given to a model without mrope_section");
+    return mrope(head, p, s.rotaryDim, s.rope_theta, s.mropeSection);
+  };
+  const qRope = qNorm.map((r, t) => perHead(r, nHead, d, (h) => rotate(h, t)));
+  const kRope = kNorm.map((r, t) => perHead(r, nKv, d, (h) => rotate(h, t)));
   cb.rows("q_rope", il, qRope);
   cb.rows("k_rope", il, kRope);
 

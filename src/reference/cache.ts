@@ -28,9 +28,15 @@ export class LinearAttentionState {
 
 export type LayerCache = KVCache | LinearAttentionState;
 
-/** Everything one sequence has seen so far; `position` is the number of positions already processed. */
+/**
+ * Everything one sequence has seen so far; `position` is the number of positions already processed
+ * (the next cache slot). `ropeDelta` is HF's `rope_deltas`: after a chunk with explicit M-RoPE
+ * positions it is (largest position given + 1) - position, so rows fed later without positions
+ * continue at position + ropeDelta (e.g. text after an image continues at start + max(gridH, gridW)).
+ */
 export class ReferenceCache {
   position = 0;
+  ropeDelta = 0;
   constructor(readonly layers: LayerCache[]) {}
 
   /** The cache of layer `il`, checked to be of the kind that layer needs. */

@@ -5,13 +5,33 @@
  * Architecture files supply the token mixer, the feed-forward block and the cache layout.
  */
 import type { Checkpoint, TextConfig } from "../checkpoint/index.js";
+import type { RopePosition } from "./attention.js";
 import type { ReferenceCache } from "./cache.js";
 import { Capture } from "./capture.js";
 import { add, linear, type Matrix, rmsNorm } from "./ops.js";
 import { ReferenceWeights } from "./weights.js";
 
-/** Token ids, or embedding rows of hidden_size (e.g. SwiReasoning mixtures) fed instead of tokens. */
-export type ReferenceInput = { tokens: number[] } | { embeddings: Float64Array[] };
+/**
+ * Multimodal RoPE positions of a chunk, one entry per input row in each of the three rows (HF
+ * `position_ids` of shape (3, seq): temporal, height, width). Text rows have t = h = w.
+ */
+export interface MRopePositions {
+  t: readonly number[];
+  h: readonly number[];
+  w: readonly number[];
+}
+
+/**
+ * What one forward pass consumes: token ids, embedding rows of hidden_size (e.g. SwiReasoning
+ * mixtures), or per position either (`mixed`, e.g. a prompt whose image tokens are replaced by vision
+ * embeddings, as HF `masked_scatter` does). `positions` gives M-RoPE positions (Qwen3.5 only); without
+ * it row t sits at cache.position + cache.ropeDelta + t in all three sections.
+ */
+export type ReferenceInput = (
+  | { tokens: number[] }
+  | { embeddings: Float64Array[] }
+  | { mixed: (number | Float64Array)[] }
+) & { positions?: MRopePositions };
 
 export interface ForwardOptions {
   /** Intermediates to return, e.g. `embd`, `L0.attn_norm`, `L3.q_norm`, `final_norm` (see each architecture). */
@@ -48,8 +68,17 @@ export abstract class DecoderReference {
   /** A fresh, empty cache for one sequence. */
   abstract newCache(): ReferenceCache;
 
-  /** The token mixer of layer `il` (attention or linear attention) on the normed rows; updates `cache`. */
-  protected abstract mixer(il: number, x: Float64Array[], cache: ReferenceCache, cb: Capture): Float64Array[];
+  /**
+   * The token mixer of layer `il` (attention or linear attention) on the normed rows; updates `cache`.
+   * `positions` are the rows' RoPE positions (attention uses them, linear attention has none).
+   */
+  protected abstract mixer(
+    il: number,
+    x: Float64Array[],
+    cache: ReferenceCache,
+    cb: Capture,
+    positions: readonly RopePosition[],
+  ): Float64Array[];
 
   /** The feed-forward block of layer `il` on the normed rows. */
   protected abstract ffn(il: number, x: Float64Array[], cb: Capture): Float64Array[];
@@ -83,7 +112,12 @@ export abstract class DecoderReference {
   forward(input: ReferenceInput, cache: ReferenceCache, opts: ForwardOptions = {}): ForwardResult {
     const cb = new Capture(new Set(opts.capture ?? []));
     const { hidden_size: hidden, num_hidden_layers: nLayer, rms_norm_eps: eps } = this.config;
-    let x = "tokens" in input ? input.tokens.map((id) => this.embeddingRow(id)) : input.embeddings;
+    let x =
+      "tokens" in input
+        ? input.tokens.map((id) => this.embeddingRow(id))
+        : "mixed" in input
+          ? input.mixed.map((v) => (typeof v === "number" ? this.embeddingRow(v) : v))
+          : input.embeddings;
     x.forEach((r, t) => {
       if (r.length !== hidden) {
         throw new Error(`reference: embedding row ${t} has ${r.length} values, hidden_size is ${hidden}`);
@@ -93,13 +127,14 @@ export abstract class DecoderReference {
       throw new Error(`reference: cache has ${cache.layers.length} layers, model ${nLayer}`);
     }
     cb.rows("embd", -1, x);
+    const positions = ropePositions(input, x.length, cache);
 
     for (let il = 0; il < nLayer; il++) {
       // token mixer (self-attention or Gated DeltaNet)
       const attnNorm = this.normWeight(this.layerTensor(il, "input_layernorm.weight"), hidden);
       const h = x.map((r) => rmsNorm(r, attnNorm, eps));
       cb.rows("attn_norm", il, h);
-      const mixed = this.mixer(il, h, cache, cb);
+      const mixed = this.mixer(il, h, cache, cb, positions);
       cb.rows("attn_out", il, mixed);
       x = x.map((r, t) => add(r, mixed[t]));
       cb.rows("ffn_inp", il, x);
@@ -114,6 +149,10 @@ export abstract class DecoderReference {
       cb.rows("l_out", il, x);
     }
     cache.position += x.length;
+    if (input.positions && x.length > 0) {
+      const { t, h, w } = input.positions;
+      cache.ropeDelta = Math.max(...t, ...h, ...w) + 1 - cache.position;
+    }
 
     const normed = x.map((r) => rmsNorm(r, this.finalNorm, eps));
     cb.rows("final_norm", -1, normed);
@@ -121,4 +160,15 @@ export abstract class DecoderReference {
     cb.check();
     return { logits, captured: cb.captured };
   }
+}
+
+/** Each row's RoPE position: the given (t, h, w) triples, else cache.position + cache.ropeDelta + t. */
+function ropePositions(input: ReferenceInput, n: number, cache: ReferenceCache): RopePosition[] {
+  const start = cache.position + cache.ropeDelta;
+  if (!input.positions) return Array.from({ length: n }, (_, t) => start + t);
+  const { t, h, w } = input.positions;
+  if (t.length !== n || h.length !== n || w.length !== n) {
+    throw new Error(`reference: ${n} input rows but positions of ${t.length}, ${h.length}, ${w.length}`);
+  }
+  return t.map((tt, i) => [tt, h[i], w[i]] as const);
 }

@@ -8,6 +8,13 @@
  * const ref = openReference(openCheckpoint(dir));
  * const cache = ref.newCache();
  * const { logits } = ref.forward({ tokens: [1, 2, 3] }, cache, { capture: ["L0.attn_norm"] });
+ *
+ * @example
+ * // Qwen3.5 with an image: vision embeddings replace the image tokens, at M-RoPE positions
+ * const vision = new Qwen3_5VisionReference(ckpt);
+ * const { embeddings, gridH, gridW } = vision.encode({ rgb, width, height });
+ * const pos = sequencePositions([{ text: 2 }, { image: { gridH, gridW } }, { text: 3 }]);
+ * ref.forward({ mixed: [t0, t1, ...embeddings, t2, t3, t4], positions: pos }, ref.newCache());
  */
 import type { Checkpoint, ModelType } from "../checkpoint/index.js";
 import type { DecoderReference } from "./decoder.js";
@@ -16,10 +23,37 @@ import { Qwen3_5Reference } from "./qwen3_5.js";
 import { Qwen3_5MoeReference } from "./qwen3_5_moe.js";
 import { Qwen3MoeReference } from "./qwen3_moe.js";
 
+export type { RopePosition } from "./attention.js";
 export { KVCache, type LayerCache, LinearAttentionState, ReferenceCache } from "./cache.js";
-export type { ForwardOptions, ForwardResult, ReferenceInput } from "./decoder.js";
+export type { ForwardOptions, ForwardResult, MRopePositions, ReferenceInput } from "./decoder.js";
 export { DecoderReference } from "./decoder.js";
+export { type MRopePosition, mrope, mropeRow } from "./ops.js";
 export { type TrainHeadOptions, type TrainHeadResult, trainLmHead } from "./train-head.js";
+export {
+  loadPreprocessorConfig,
+  loadVisionConfig,
+  type PreprocessorConfig,
+  parsePreprocessorConfig,
+  parseVisionConfig,
+  type VisionConfig,
+} from "./vision/config.js";
+export {
+  imagePositions,
+  type PositionSegment,
+  sequencePositions,
+  videoTimestamps,
+} from "./vision/positions.js";
+export {
+  normalise,
+  type PixelPatches,
+  patchCell,
+  patchify,
+  preprocessImage,
+  roundHalfEven,
+  smartResize,
+} from "./vision/preprocess.js";
+export { Qwen3_5VisionReference, type VisionEncoding } from "./vision/qwen3_5_vision.js";
+export { type RgbImage, resizeBicubic } from "./vision/resize.js";
 export { Qwen3_5MoeReference, Qwen3_5Reference, Qwen3MoeReference, Qwen3Reference };
 
 /** model_type -> reference class, one line each. */

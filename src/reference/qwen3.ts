@@ -7,7 +7,7 @@
  * Plain RMSNorm weights (no 1 + w offset). Tiny models only: weights are held as float64.
  */
 import type { Checkpoint } from "../checkpoint/index.js";
-import { type AttentionShape, type AttentionWeights, selfAttention } from "./attention.js";
+import { type AttentionShape, type AttentionWeights, type RopePosition, selfAttention } from "./attention.js";
 import { KVCache, ReferenceCache } from "./cache.js";
 import type { Capture } from "./capture.js";
 import { DecoderReference } from "./decoder.js";
@@ -39,7 +39,13 @@ export class Qwen3Reference extends DecoderReference {
   }
 
   /** Self-attention; captures q, k, v, q_norm, k_norm, q_rope, k_rope, attn (before o_proj). */
-  protected mixer(il: number, x: Float64Array[], cache: ReferenceCache, cb: Capture): Float64Array[] {
+  protected mixer(
+    il: number,
+    x: Float64Array[],
+    cache: ReferenceCache,
+    cb: Capture,
+    positions: readonly RopePosition[],
+  ): Float64Array[] {
     return selfAttention(
       x,
       cache.position,
@@ -48,6 +54,7 @@ export class Qwen3Reference extends DecoderReference {
       cache.layer(il, "kv"),
       il,
       cb,
+      positions,
     );
   }
 

@@ -10,9 +10,16 @@
  *   (HF `Qwen3_5RMSNorm`, zero-initialised weights; llama.cpp's converter adds 1 to these weights) —
  *   except the gated norm inside linear attention, which scales by plain w (`Qwen3_5RMSNormGated`).
  * - Full attention: q_proj gives [query, gate] per head; RoPE rotates only the first
- *   head_dim * partial_rotary_factor dims (rotate-half within them). The multimodal RoPE (mrope,
- *   sections [11, 11, 10]) gives text tokens the same position in all three sections, so it reduces to
- *   this plain 1-D RoPE; only text positions exist here.
+ *   head_dim * partial_rotary_factor dims (rotate-half within them), with HF's *interleaved*
+ *   multimodal RoPE (`Qwen3_5TextRotaryEmbedding.recomposition_frequencies`, applied whatever
+ *   `mrope_interleaved` says): rotary frequency i takes its position from h when i % 3 == 1 and
+ *   i < 3 * mrope_section[1], from w when i % 3 == 2 and i < 3 * mrope_section[2], else from t
+ *   (ops.ts `mropeRow`). llama.cpp's GGML_ROPE_TYPE_IMROPE (ggml-cpu ops.cpp `ggml_mrope_cache_init`)
+ *   picks h and w by the same rule and t for i % 3 == 0 and i < 3 * section[0]; a frequency with
+ *   i % 3 == k and i >= 3 * section[k] takes t in HF but ggml's 4th position, so the two agree when
+ *   3 * section[k] exceeds every such i below rotary dim / 2 — true for Qwen3.5's [11, 11, 10] over
+ *   32 frequencies (h: 1..31, w: 2..29, t: 0..30). Text rows have t = h = w, where this is exactly the
+ *   plain 1-D RoPE.
  * - Linear attention heads: each of the linear_num_key_heads q/k heads serves
  *   linear_num_value_heads / linear_num_key_heads *consecutive* value heads (HF `repeat_interleave`;
  *   llama.cpp's converter reorders V heads so that its tiled broadcast matches).
@@ -23,6 +30,7 @@
  * Tiny models only: weights are held as float64.
  */
 import type { Checkpoint, LayerType } from "../checkpoint/index.js";
+import type { RopePosition } from "./attention.js";
 import { KVCache, LinearAttentionState, ReferenceCache } from "./cache.js";
 import type { Capture } from "./capture.js";
 import { need } from "./config.js";
@@ -48,7 +56,8 @@ export class Qwen3_5Reference extends Qwen3Reference {
     const c = this.config;
     this.layerTypes = need(c, "layer_types");
     const rotaryDim = Math.floor(c.head_dim * need(c, "partial_rotary_factor"));
-    this.attnShape = { ...this.attnShape, rotaryDim, gated: true };
+    const mropeSection = need(c, "mrope_section");
+    this.attnShape = { ...this.attnShape, rotaryDim, gated: true, mropeSection };
     this.lin = {
       hk: need(c, "linear_num_key_heads"),
       hv: need(c, "linear_num_value_heads"),
@@ -83,8 +92,9 @@ export class Qwen3_5Reference extends Qwen3Reference {
     x: Float64Array[],
     cache: ReferenceCache,
     cb: Capture,
+    positions: readonly RopePosition[],
   ): Float64Array[] {
-    if (this.layerTypes[il] === "full_attention") return super.mixer(il, x, cache, cb);
+    if (this.layerTypes[il] === "full_attention") return super.mixer(il, x, cache, cb, positions);
     return this.gatedDeltaNet(il, x, cache.layer(il, "linear"), cb);
   }
 
