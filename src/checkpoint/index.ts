@@ -25,3 +25,12 @@ export { expectedTensors, type TensorKind, type TensorSpec } from "./tensor-spec
 export { isMoeLayer, type LayerType, MODEL_TYPES, type ModelType, type TextConfig } from "./text-config.js";
 export { type MakeTinyOptions, makeTinyModel } from "./tiny/make-tiny.js";
 export { SHAPE_PRESETS, type ShapePreset, type TinyShape } from "./tiny/tiny-config.js";
+export {
+  loadVisionConfig,
+  parseVisionConfig,
+  VISUAL_PREFIX,
+  type VisionConfig,
+  type VisionTensorKind,
+  type VisionTensorSpec,
+  visionTensorSpecs,
+} from "./vision-config.js";

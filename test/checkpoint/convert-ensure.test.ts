@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import {
+  appendFileSync,
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -7,8 +15,11 @@ import {
   CheckpointError,
   defaultGgufCacheDir,
   ensureGguf,
+  ensureModelGguf,
   GgufError,
+  ggufMetadataValue,
   makeTinyModel,
+  mmprojPathFor,
   readGguf,
 } from "../../src/checkpoint/index.js";
 
@@ -62,5 +73,55 @@ describe("ensureGguf", () => {
       if (saved === undefined) delete process.env.RIO_CACHE_DIR;
       else process.env.RIO_CACHE_DIR = saved;
     }
+  });
+});
+
+describe("ensureModelGguf", () => {
+  const cacheDir = join(dir, "vision-cache");
+  const vision = join(dir, "tiny-vision");
+  makeTinyModel({ arch: "qwen3_5", out: vision, seed: 3, vision: true });
+
+  it("converts and caches the vision tower beside the text model", () => {
+    const first = ensureModelGguf(vision, { quant: "q8_0", cacheDir });
+    assert.ok(first.mmproj?.startsWith(cacheDir));
+    assert.equal(ggufMetadataValue(readGguf(first.gguf), "general.architecture"), "qwen35");
+    const mmproj = readGguf(first.mmproj as string);
+    assert.equal(ggufMetadataValue(mmproj, "clip.projector_type"), "qwen3vl_merger");
+    assert.equal(ggufMetadataValue(mmproj, "general.file_type"), 1, "f16 for a quantised text model");
+    const mtime = statSync(first.mmproj as string).mtimeMs;
+    assert.deepEqual(ensureModelGguf(vision, { quant: "q8_0", cacheDir }), first);
+    assert.equal(statSync(first.mmproj as string).mtimeMs, mtime, "reused, not rewritten");
+    assert.equal(ensureGguf(vision, { quant: "q8_0", cacheDir }), first.gguf);
+    const f32 = ensureModelGguf(vision, { quant: "f32", cacheDir });
+    assert.equal(ggufMetadataValue(readGguf(f32.mmproj as string), "general.file_type"), 0);
+  });
+
+  it("rebuilds the mmproj alone when only the processor config changes", () => {
+    const before = ensureModelGguf(vision, { quant: "q8_0", cacheDir });
+    appendFileSync(join(vision, "preprocessor_config.json"), "\n");
+    const after = ensureModelGguf(vision, { quant: "q8_0", cacheDir });
+    assert.equal(after.gguf, before.gguf);
+    assert.notEqual(after.mmproj, before.mmproj);
+  });
+
+  it("has no mmproj for text-only models or when asked not to convert it", () => {
+    assert.equal(ensureModelGguf(join(dir, "tiny"), { quant: "q8_0", cacheDir }).mmproj, undefined);
+    const text = join(dir, "tiny-35");
+    makeTinyModel({ arch: "qwen3_5", out: text, seed: 3 });
+    assert.equal(ensureModelGguf(text, { quant: "q8_0", cacheDir }).mmproj, undefined);
+    assert.equal(ensureModelGguf(vision, { quant: "f16", cacheDir, mmproj: false }).mmproj, undefined);
+  });
+
+  it("finds x.mmproj.gguf beside a GGUF file x.gguf", () => {
+    const { gguf, mmproj } = ensureModelGguf(vision, { quant: "q8_0", cacheDir });
+    const file = join(dir, "copied.gguf");
+    copyFileSync(gguf, file);
+    assert.deepEqual(ensureModelGguf(file, { quant: "q8_0", cacheDir }), { gguf: file });
+    copyFileSync(mmproj as string, mmprojPathFor(file));
+    assert.ok(existsSync(join(dir, "copied.mmproj.gguf")));
+    assert.deepEqual(ensureModelGguf(file, { quant: "q8_0", cacheDir }), {
+      gguf: file,
+      mmproj: join(dir, "copied.mmproj.gguf"),
+    });
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -173,4 +174,22 @@ test("shape presets and defaults", () => {
     [2, 1024, 16, 8, 128, 3072, true],
   );
   assert.equal(resolveShape("qwen3_5").num_hidden_layers, 4);
+});
+
+test("without vision, Qwen3.5 folders are byte for byte what they were before make-tiny --vision existed", () => {
+  // sha256 over (name, bytes) of config.json, generation_config.json, model.safetensors, taken before the
+  // vision tower was added (the tokenizer files are copies of the package's and left out)
+  const pinned = {
+    qwen3_5: "6bfb58044f42449c04f83bfa6bb8295192ea1f1884ba8c196f87f957b11add31",
+    qwen3_5_moe: "117b7b651ca5a740bdb3788f0639d0c9c9103ca2278a1411461ee1e9b22840f5",
+  };
+  for (const [arch, digest] of Object.entries(pinned)) {
+    const out = tmp();
+    makeTinyModel({ arch: arch as keyof typeof pinned, out, seed: 3, overrides: vocab });
+    const hash = createHash("sha256");
+    for (const f of ["config.json", "generation_config.json", "model.safetensors"])
+      hash.update(f).update(fs.readFileSync(path.join(out, f)));
+    assert.equal(hash.digest("hex"), digest, arch);
+    assert.ok(!fs.existsSync(path.join(out, "preprocessor_config.json")));
+  }
 });

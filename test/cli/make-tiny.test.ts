@@ -94,3 +94,16 @@ test("rio make-tiny --train-head trains an untied head on the file's paragraphs;
     /--train-head .*missing\.txt: cannot read/,
   );
 });
+
+test("rio make-tiny --vision adds a vision tower to Qwen3.5 and is refused for other architectures", async () => {
+  const out = fs.mkdtempSync(path.join(root, "d"));
+  await run(["--arch", "qwen3_5_moe", "--out", out, "--vision", "--vocab", "300"]);
+  assert.ok(fs.existsSync(path.join(out, "preprocessor_config.json")));
+  const ckpt = openCheckpoint(out);
+  try {
+    assert.ok(ckpt.tensorNames().includes("model.visual.merger.linear_fc2.weight"));
+  } finally {
+    ckpt.close();
+  }
+  await assert.rejects(run(["--arch", "qwen3", "--out", path.join(root, "unused"), "--vision"]), /vision/);
+});

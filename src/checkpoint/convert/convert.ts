@@ -6,12 +6,29 @@ import * as path from "node:path";
 import { openCheckpoint } from "../checkpoint.js";
 import { CheckpointError } from "../errors.js";
 import { type GgufKv, type GgufTensorSource, writeGguf } from "../gguf/index.js";
-import { quantise } from "../quant/index.js";
+import { quantise, type SupportedType } from "../quant/index.js";
 import { str, u32 } from "./kv.js";
+import type { TensorPlan } from "./plan.js";
 import { preTokenizerName } from "./pre-tokenizer.js";
 import { conversionRules } from "./rules.js";
 import { FILE_TYPE, type Quant, tensorType } from "./tensor-types.js";
 import { tokenizerMetadata } from "./tokenizer-metadata.js";
+
+/** The GGUF tensor of `plan`, stored as `type`; its values are produced, checked and quantised when written. */
+export function planToGguf(checkpointDir: string, plan: TensorPlan, type: SupportedType): GgufTensorSource {
+  const count = plan.shape.reduce((a, b) => a * b, 1);
+  const data = () => {
+    const values = plan.data();
+    if (values.length !== count)
+      throw new CheckpointError(
+        `${checkpointDir}: GGUF tensor ${plan.name} [${plan.shape}] got ${values.length} values, expected ${count}`,
+        checkpointDir,
+        plan.name,
+      );
+    return quantise(type, values);
+  };
+  return { name: plan.name, type, dims: [...plan.shape].reverse(), data };
+}
 
 export interface ConvertOptions {
   quant: Quant;
@@ -36,21 +53,9 @@ export function convertToGguf(checkpointDir: string, out: string, opts: ConvertO
         configFile,
         "model_type",
       );
-    const tensors: GgufTensorSource[] = rules.tensors(ckpt, config).map((plan) => {
-      const type = tensorType(opts.quant, plan.shape, plan.name);
-      const count = plan.shape.reduce((a, b) => a * b, 1);
-      const data = () => {
-        const values = plan.data();
-        if (values.length !== count)
-          throw new CheckpointError(
-            `${checkpointDir}: GGUF tensor ${plan.name} [${plan.shape}] got ${values.length} values, expected ${count}`,
-            checkpointDir,
-            plan.name,
-          );
-        return quantise(type, values);
-      };
-      return { name: plan.name, type, dims: [...plan.shape].reverse(), data };
-    });
+    const tensors = rules
+      .tensors(ckpt, config)
+      .map((plan) => planToGguf(checkpointDir, plan, tensorType(opts.quant, plan.shape, plan.name)));
     const metadata: GgufKv[] = [
       str("general.architecture", rules.architecture),
       str("general.name", path.basename(path.resolve(checkpointDir))),

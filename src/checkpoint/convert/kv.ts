@@ -5,7 +5,7 @@ export const u32 = (key: string, value: number): GgufKv => ({ key, value: { type
 export const f32 = (key: string, value: number): GgufKv => ({ key, value: { type: "float32", value } });
 export const str = (key: string, value: string): GgufKv => ({ key, value: { type: "string", value } });
 export const bool = (key: string, value: boolean): GgufKv => ({ key, value: { type: "bool", value } });
-export const arr = (key: string, itemType: GgufScalarType, value: (number | string)[]): GgufKv => ({
+export const arr = (key: string, itemType: GgufScalarType, value: (number | string | boolean)[]): GgufKv => ({
   key,
   value: { type: "array", itemType, value },
 });

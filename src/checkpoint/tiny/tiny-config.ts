@@ -3,6 +3,7 @@
  * (same keys and nesting as the published checkpoints) with small shapes.
  */
 import type { ModelType } from "../text-config.js";
+import { tinyVisionConfigJson } from "./tiny-vision.js";
 
 /** The shape knobs of a tiny model, spelled as in config.json. */
 export interface TinyShape {
@@ -87,8 +88,16 @@ export function resolveShape(
   return { ...TINY, ...TINY_BY_ARCH[arch], ...(preset ? SHAPE_PRESETS[preset] : {}), ...defined };
 }
 
-/** The config.json object of a model with shape `s`. `torchDtype` is "bfloat16" or "float32". */
-export function tinyConfigJson(arch: ModelType, s: TinyShape, torchDtype: string): Record<string, unknown> {
+/**
+ * The config.json object of a model with shape `s`. `torchDtype` is "bfloat16" or "float32"; `vision`
+ * (Qwen3.5 only) describes the tiny vision tower that make-tiny --vision writes weights for.
+ */
+export function tinyConfigJson(
+  arch: ModelType,
+  s: TinyShape,
+  torchDtype: string,
+  vision = false,
+): Record<string, unknown> {
   const common = {
     attention_bias: false,
     attention_dropout: 0.0,
@@ -151,6 +160,7 @@ export function tinyConfigJson(arch: ModelType, s: TinyShape, torchDtype: string
         common,
         arch === "qwen3_5_moe" ? moe : { intermediate_size: s.intermediate_size },
         torchDtype,
+        vision,
       );
   }
 }
@@ -162,6 +172,7 @@ function qwen35Json(
   common: Record<string, unknown>,
   ffn: Record<string, unknown>,
   torchDtype: string,
+  vision: boolean,
 ): Record<string, unknown> {
   const rotaryPairs = Math.floor((s.head_dim * 0.25) / 2);
   // the published [11, 11, 10] split of 32 rotary pairs, scaled to this head size
@@ -206,21 +217,24 @@ function qwen35Json(
     vision_end_token_id: 151653,
     text_config,
     tie_word_embeddings: s.tie_word_embeddings,
-    // a minimal vision tower config (no weights are written) so HF can instantiate the wrapper quickly
-    vision_config: {
-      model_type: `${arch}_vision`,
-      depth: 1,
-      hidden_size: 32,
-      hidden_act: "gelu_pytorch_tanh",
-      intermediate_size: 64,
-      num_heads: 2,
-      in_channels: 3,
-      patch_size: 16,
-      spatial_merge_size: 2,
-      temporal_patch_size: 2,
-      out_hidden_size: s.hidden_size,
-      num_position_embeddings: 64,
-    },
+    // without --vision: a minimal vision tower config (no weights are written) so HF can instantiate the
+    // wrapper quickly
+    vision_config: vision
+      ? tinyVisionConfigJson(arch, s.hidden_size)
+      : {
+          model_type: `${arch}_vision`,
+          depth: 1,
+          hidden_size: 32,
+          hidden_act: "gelu_pytorch_tanh",
+          intermediate_size: 64,
+          num_heads: 2,
+          in_channels: 3,
+          patch_size: 16,
+          spatial_merge_size: 2,
+          temporal_patch_size: 2,
+          out_hidden_size: s.hidden_size,
+          num_position_embeddings: 64,
+        },
     torch_dtype: torchDtype,
   };
 }

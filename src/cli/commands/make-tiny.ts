@@ -1,6 +1,7 @@
 /**
  * @module `rio make-tiny`: writes a small, seeded, fully loadable Hugging Face checkpoint of any supported
- * architecture, for tests and conformance runs; `--train-head FILE` also trains its LM head on a text.
+ * architecture, for tests and conformance runs; `--train-head FILE` also trains its LM head on a text,
+ * `--vision` adds a vision tower to a Qwen3.5 checkpoint.
  */
 import * as fs from "node:fs";
 import type { Command } from "commander";
@@ -34,6 +35,7 @@ interface MakeTinyFlags {
   vocab?: number;
   untied?: boolean;
   trainHead?: string;
+  vision?: boolean;
 }
 
 const positiveInt = integerParser(1);
@@ -63,6 +65,10 @@ export function register(program: Command): void {
     .option("--vocab <n>", "vocab_size (default 151936, Qwen3's padded size)", positiveInt)
     .option("--untied", "write a separate lm_head.weight (tie_word_embeddings = false)")
     .option(
+      "--vision",
+      "add a tiny vision tower (model.visual.*, vision_config, processor configs); qwen3_5* only",
+    )
+    .option(
       "--train-head <file>",
       "train the LM head (untied) on a UTF-8 text file, one text per blank-line-separated paragraph",
     )
@@ -87,10 +93,13 @@ export function register(program: Command): void {
         shape: flags.shape as ShapePreset | undefined,
         dtype: flags.dtype as "bf16" | "f32",
         overrides,
+        vision: flags.vision,
       };
       if (flags.trainHead) trainHead(options, flags.trainHead);
       else makeTinyModel(options);
-      process.stdout.write(`wrote ${flags.arch} checkpoint to ${flags.out}\n`);
+      process.stdout.write(
+        `wrote ${flags.arch}${flags.vision ? " (with vision tower)" : ""} checkpoint to ${flags.out}\n`,
+      );
     });
 }
 
