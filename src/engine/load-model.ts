@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ensureGguf, type GgufFile, readGguf } from "../checkpoint/index.js";
+import { ensureModelGguf, type GgufFile, readGguf } from "../checkpoint/index.js";
 import { type GpuPreference, type Llama, type LlamaModel, loadLlama, physicalCores } from "../llama/index.js";
 import { RioTokenizer } from "../tokenizer/index.js";
 import { convertCheckpoint, type ModelQuant } from "./convert-checkpoint.js";
@@ -40,6 +40,8 @@ export interface RioModel {
   readonly generationConfig: Record<string, unknown>;
   readonly embeddings: TokenEmbeddings;
   readonly architecture: string;
+  /** The vision projector GGUF (mmproj) of a checkpoint with a vision tower, for a vision encoder. */
+  readonly mmproj?: string;
   free(): void;
 }
 
@@ -55,7 +57,7 @@ export function loadModel(pathOrDir: string, opts: LoadModelOptions = {}): RioMo
   const library = sharedLlama;
   const quant = opts.quant ?? "q8_0";
   const onProgress = opts.onConvertProgress;
-  const ggufPath = ensureGguf(pathOrDir, {
+  const { gguf: ggufPath, mmproj } = ensureModelGguf(pathOrDir, {
     quant,
     onProgress,
     write: (dir, out) => convertCheckpoint(dir, out, quant, onProgress),
@@ -73,6 +75,7 @@ export function loadModel(pathOrDir: string, opts: LoadModelOptions = {}): RioMo
     generationConfig: isFolder ? readGenerationConfig(pathOrDir) : {},
     embeddings,
     architecture: llama.architecture,
+    ...(mmproj && { mmproj }),
     free() {
       embeddings.close();
       llama.free();
