@@ -2,6 +2,7 @@
  * @module checkpoint layer: Hugging Face configs and safetensors folders, tiny test models, and
  * (in gguf/, quant/, convert/) GGUF files and quantisation.
  */
+export { rioCacheRoot } from "./cache-dir.js";
 export { type Checkpoint, canonicalTensorName, openCheckpoint } from "./checkpoint.js";
 export { loadTextConfig, parseTextConfig } from "./config.js";
 export * from "./convert/index.js";

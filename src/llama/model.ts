@@ -66,6 +66,14 @@ export class LlamaModel {
     this.architecture = this.meta("general.architecture") ?? "";
   }
 
+  /**
+   * The native `llama_model *` (a koffi pointer) for libraries linked against the same libllama, such as
+   * libmtmd; valid until free(). Throws a "freed" LlamaError once the model is freed.
+   */
+  get nativeHandle(): unknown {
+    return this.live();
+  }
+
   /** A metadata value as a string (arrays are not supported by llama.cpp), or undefined when absent. */
   meta(key: string): string | undefined {
     const handle = this.live();

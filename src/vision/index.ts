@@ -1,7 +1,9 @@
 /**
  * @module Images (and video frames) to the embeddings a multimodal text model takes: decoding PNG and
- * JPEG, and the vision encoder behind the ImageEncoder interface.
+ * JPEG, and the vision encoder behind the ImageEncoder interface (libmtmd, llama.cpp's vision towers,
+ * built from the pinned release's source on first use).
  */
+export { VisionError, type VisionErrorCode } from "./errors.js";
 export {
   decodeImage,
   ImageInputError,
@@ -9,4 +11,10 @@ export {
   MAX_IMAGE_PIXELS,
   type RgbImage,
 } from "./image-decode.js";
-export type { EncodedImage, ImageEncoder } from "./image-encoder.js";
+export {
+  type EncodedImage,
+  type ImageEncoder,
+  type ImageEncoderOptions,
+  openImageEncoder,
+} from "./mtmd-encoder.js";
+export { defaultMtmdCacheDir, type EnsureMtmdOptions, ensureMtmdLibrary } from "./native/build-mtmd.js";

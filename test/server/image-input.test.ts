@@ -36,6 +36,7 @@ function gridEncoder(): ImageEncoder {
       return { nTokens: n, width: size, embeddings, positions, nPos: Math.max(gh, gw) };
     },
     close() {},
+    usesMrope: true,
   };
 }
 

@@ -10,8 +10,8 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { rioCacheRoot } from "../cache-dir.js";
 import { CheckpointError } from "../errors.js";
 import { readGguf } from "../gguf/index.js";
 import { convertToGguf } from "./convert.js";
@@ -57,7 +57,8 @@ export interface ModelGgufs {
 
 /** The default conversion cache folder. */
 export function defaultGgufCacheDir(): string {
-  return process.env.RIO_CACHE_DIR || path.join(os.homedir(), ".cache", "rio", "gguf");
+  // GGUFs sit at the top of $RIO_CACHE_DIR (where existing caches have them), in gguf/ under ~/.cache/rio
+  return process.env.RIO_CACHE_DIR || path.join(rioCacheRoot(), "gguf");
 }
 
 /** sha256 over the names and bytes of every file a conversion of `dir` reads, plus converter version and quant. */
