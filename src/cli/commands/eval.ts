@@ -7,7 +7,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { InvalidArgumentError } from "commander";
 import type { ReasoningOptions } from "../../decoding/index.js";
 import {
   type EvalItem,
