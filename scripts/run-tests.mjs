@@ -2,6 +2,7 @@
 // (node 20 would treat every .js under a folder argument as a test file, fixtures included).
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 
 const run = (cmd, args) => {
@@ -16,6 +17,11 @@ const testFiles = (dir) =>
   });
 
 run("npm", ["run", "-s", "build"]);
+// test files give themselves fresh RIO_CACHE_DIRs; libmtmd (a minute to build) is shared by all of them
+process.env.RIO_MTMD_CACHE_DIR ||= join(
+  process.env.RIO_CACHE_DIR || join(homedir(), ".cache", "rio"),
+  "mtmd",
+);
 const only = process.argv.slice(2);
 run(process.execPath, [
   "--test",

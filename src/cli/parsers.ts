@@ -39,3 +39,8 @@ export function listOf<T>(one: (value: string) => T) {
     return parts.map(one);
   };
 }
+
+/** A repeatable option's values, in order (`--image a.png --image b.png`). */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -11,12 +11,14 @@ import {
   type RioModel,
   Scheduler,
 } from "../engine/index.js";
+import type { ImageEncoder } from "../vision/index.js";
 import { DEFAULT_MODEL_NOTICE, defaultModelDir } from "./default-model.js";
 import { integerParser, oneOf } from "./parsers.js";
 import { tensorProgress } from "./progress.js";
+import type { VisionFlags } from "./vision.js";
 
 /** Flags of every command that loads a model. */
-export interface ModelFlags {
+export interface ModelFlags extends VisionFlags {
   model?: string;
   quant: ModelQuant;
   ctx: number;
@@ -34,7 +36,12 @@ export function addModelOptions(command: Command, defaults: { ctx: number }): Co
       "q8_0",
     )
     .option("--ctx <n>", "context positions (shared by all sequences)", integerParser(16), defaults.ctx)
-    .option("--threads <n>", "CPU threads (default: physical cores)", integerParser(1));
+    .option("--threads <n>", "CPU threads (default: physical cores)", integerParser(1))
+    .option(
+      "--mmproj <file>",
+      "vision projector GGUF (default: converted with a checkpoint that has a vision tower, or X.mmproj.gguf beside X.gguf)",
+    )
+    .option("--no-vision", "do not load the model's vision encoder");
 }
 
 /** A loaded model with its engine and scheduler. */
@@ -43,6 +50,8 @@ export interface Session {
   scheduler: Scheduler;
   /** True when no --model was given and rio-nano runs. */
   isDefault: boolean;
+  /** The model's vision encoder once openVision opened it; closed before the model is freed. */
+  encoder?: ImageEncoder;
   close(): void;
 }
 
@@ -76,6 +85,7 @@ export function openSession(
     scheduler,
     isDefault,
     close() {
+      this.encoder?.close();
       engine.close();
       model.free();
     },

@@ -1,30 +1,44 @@
 /**
  * @module `rio chat [--model PATH]`: an interactive multi-turn chat. The history is kept between turns;
- * /reset clears it, /method swir|cot and /switch N change SwiReasoning settings, /exit quits. Ctrl-C
+ * /reset clears it, /method swir|cot and /switch N change SwiReasoning settings, /image FILE shows an
+ * image with the next message (models with a vision tower), /exit quits. Ctrl-C
  * stops the answer being generated (not the program); Ctrl-C at the prompt quits. With --builtin-tools
  * the model may call them; each call and result is shown as it happens and kept in the history.
  */
 import * as readline from "node:readline/promises";
 import type { Command } from "commander";
 import { ToolRunner } from "../../agent/index.js";
-import type { ChatMessage } from "../../tokenizer/index.js";
+import type { MediaEmbeddings } from "../../engine/index.js";
+import type { ChatContentPart, ChatMessage } from "../../tokenizer/index.js";
+import type { ImageEncoder } from "../../vision/index.js";
 import { addGenerationOptions, type GenerationFlags, requestFromFlags } from "../generation-flags.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 import { streamAnswer } from "../stream-answer.js";
 import { addToolOptions, type ToolFlags, toolsFromFlags } from "../tool-flags.js";
+import { encodeImageFile, openVision } from "../vision.js";
 
 interface ChatFlags extends ModelFlags, GenerationFlags, ToolFlags {
   system?: string;
   hideReasoning?: boolean;
 }
 
-const HELP = "commands: /reset (clear history), /method swir|cot, /switch N (max switch count), /exit";
+const HELP =
+  "commands: /reset (clear history), /method swir|cot, /switch N (max switch count), /image FILE (show an image with the next message), /exit";
 
-/** Applies a slash command to the flags or history; returns a message for the user. */
-function command(line: string, flags: ChatFlags, history: ChatMessage[]): string {
+/** The conversation: messages, the images they show (in order), and images waiting for the next message. */
+interface Conversation {
+  history: ChatMessage[];
+  media: MediaEmbeddings[];
+  pending: MediaEmbeddings[];
+}
+
+/** Applies a slash command to the flags or conversation; returns a message for the user. */
+function command(line: string, flags: ChatFlags, chat: Conversation): string {
   const [name, arg] = line.slice(1).trim().split(/\s+/);
   if (name === "reset") {
-    history.splice(flags.system ? 1 : 0);
+    chat.history.splice(flags.system ? 1 : 0);
+    chat.media.length = 0;
+    chat.pending.length = 0;
     return "history cleared";
   }
   if (name === "method" && (arg === "swir" || arg === "cot")) {
@@ -41,7 +55,9 @@ function command(line: string, flags: ChatFlags, history: ChatMessage[]): string
 export function register(program: Command): void {
   const cmd = program
     .command("chat")
-    .description("interactive multi-turn chat (history kept; /reset, /method swir|cot, /switch N, /exit)")
+    .description(
+      "interactive multi-turn chat (history kept; /reset, /method swir|cot, /switch N, /image FILE, /exit)",
+    )
     .option("--system <text>", "a system prompt")
     .option("--hide-reasoning", "do not print the reasoning");
   addModelOptions(cmd, { ctx: 8192 });
@@ -51,6 +67,9 @@ export function register(program: Command): void {
     const tools = new ToolRunner(toolsFromFlags(flags));
     const session = openSession(flags, { maxSequences: 1 });
     const history: ChatMessage[] = flags.system ? [{ role: "system", content: flags.system }] : [];
+    const chat: Conversation = { history, media: [], pending: [] };
+    // opened at the first /image: building libmtmd the first time takes about a minute
+    let encoder: ImageEncoder | undefined;
     const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
     let answering: AbortController | undefined;
     // Ctrl-C while answering stops the answer; at the prompt it closes the chat.
@@ -65,16 +84,34 @@ export function register(program: Command): void {
         const line = await rl.question("> ").catch(() => undefined);
         if (line === undefined || line.trim() === "/exit") break;
         if (line.trim() === "") continue;
-        if (line.startsWith("/")) {
-          process.stdout.write(`${command(line, flags, history)}\n`);
+        const image = /^\/image\s+(.+)$/.exec(line.trim());
+        if (image) {
+          encoder ??= await openVision(session, flags);
+          const encoded = await encodeImageFile(encoder, image[1]).catch((error: Error) => error);
+          if (encoded instanceof Error) process.stdout.write(`${encoded.message}\n`);
+          else {
+            chat.pending.push(encoded);
+            process.stdout.write(
+              `${image[1]}: ${encoded.nTokens} image tokens, shown with your next message\n`,
+            );
+          }
           continue;
         }
-        history.push({ role: "user", content: line });
+        if (line.startsWith("/")) {
+          process.stdout.write(`${command(line, flags, chat)}\n`);
+          continue;
+        }
+        const images: ChatContentPart[] = chat.pending.map(() => ({ type: "image" }));
+        history.push({
+          role: "user",
+          content: images.length ? [...images, { type: "text", text: line }] : line,
+        });
+        chat.media.push(...chat.pending.splice(0));
         answering = new AbortController();
         try {
           const answer = await streamAnswer(
             session,
-            { ...requestFromFlags(flags), messages: history, signal: answering.signal },
+            { ...requestFromFlags(flags), messages: history, media: chat.media, signal: answering.signal },
             { hideReasoning: flags.hideReasoning },
             { runner: tools, maxSteps: flags.toolSteps },
           );

@@ -5,12 +5,16 @@
  */
 import type { Command } from "commander";
 import { ToolRunner } from "../../agent/index.js";
+import type { ChatMessage } from "../../tokenizer/index.js";
 import { addGenerationOptions, type GenerationFlags, requestFromFlags } from "../generation-flags.js";
+import { collect } from "../parsers.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 import { streamAnswer } from "../stream-answer.js";
 import { addToolOptions, type ToolFlags, toolsFromFlags } from "../tool-flags.js";
+import { encodeImageFile, openVision } from "../vision.js";
 
 interface RunFlags extends ModelFlags, GenerationFlags, ToolFlags {
+  image: string[];
   hideReasoning?: boolean;
   json?: boolean;
   system?: string;
@@ -28,6 +32,7 @@ export function register(program: Command): void {
     .description("generate one answer to a prompt (from the arguments or stdin) and stream it")
     .argument("[prompt...]", "the user message (default: read stdin)")
     .option("--system <text>", "a system prompt")
+    .option("--image <file>", "a PNG or JPEG the message shows (repeatable)", collect, [])
     .option("--hide-reasoning", "do not print the reasoning")
     .option("--json", 'print one JSON object per decoding step, then {"summary": {...}}');
   addModelOptions(command, { ctx: 4096 });
@@ -39,13 +44,17 @@ export function register(program: Command): void {
     const tools = new ToolRunner(toolsFromFlags(flags));
     const session = openSession(flags, { maxSequences: 1, quiet: flags.json });
     try {
-      const messages = [
+      const encoder = flags.image.length > 0 ? await openVision(session, flags) : undefined;
+      const media = [];
+      for (const file of flags.image) media.push(await encodeImageFile(encoder, file));
+      const images = media.map(() => ({ type: "image" as const }));
+      const messages: ChatMessage[] = [
         ...(flags.system ? [{ role: "system" as const, content: flags.system }] : []),
-        { role: "user" as const, content: prompt },
+        { role: "user", content: images.length ? [...images, { type: "text", text: prompt }] : prompt },
       ];
       await streamAnswer(
         session,
-        { ...requestFromFlags(flags), messages },
+        { ...requestFromFlags(flags), messages, media },
         { hideReasoning: flags.hideReasoning, json: flags.json },
         { runner: tools, maxSteps: flags.toolSteps },
       );

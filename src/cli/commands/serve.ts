@@ -10,12 +10,14 @@ import { startServer } from "../../server/index.js";
 import { integerParser, oneOf } from "../parsers.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 import { addToolOptions, type ToolFlags, toolsFromFlags } from "../tool-flags.js";
+import { openVision } from "../vision.js";
 
 interface ServeFlags extends ModelFlags, ToolFlags {
   host: string;
   port: number;
   apiKey?: string;
   maxSequences: number;
+  maxImages: number;
   maxQueue: number;
   servedModelName?: string;
   reasoningDefault: "swir" | "cot";
@@ -45,6 +47,12 @@ export function register(program: Command): void {
     .option("--port <port>", "TCP port (0 = any free port)", integerParser(0), 8000)
     .option("--api-key <key>", "require Authorization: Bearer <key> on /v1 routes (default: env RIO_API_KEY)")
     .option("--max-sequences <n>", "requests decoded together (continuous batching)", integerParser(1), 8)
+    .option(
+      "--max-images <n>",
+      "most images in one request (models with a vision tower)",
+      integerParser(1),
+      8,
+    )
     .option(
       "--max-queue <n>",
       "requests waiting for a sequence before the server answers 429",
@@ -81,6 +89,7 @@ export function register(program: Command): void {
   command.action(async (flags: ServeFlags) => {
     const builtinTools = toolsFromFlags(flags);
     const session = openSession(flags, { maxSequences: flags.maxSequences, maxQueue: flags.maxQueue });
+    const encoder = await openVision(session, flags);
     const server = await startServer({
       model: session.model,
       scheduler: session.scheduler,
@@ -94,8 +103,20 @@ export function register(program: Command): void {
       dataDir: flags.dataDir ?? defaultDataDir(),
       builtinTools,
       toolSteps: flags.toolSteps,
+      ...(encoder && {
+        vision: {
+          encoder,
+          maxImages: flags.maxImages,
+          fetch: { allowPrivate: flags.fetchAllowPrivate === true },
+        },
+      }),
     });
-    const toolNote = builtinTools.length > 0 ? ` with ${builtinTools.map((t) => t.name).join(", ")}` : "";
+    const toolNote = [
+      ...(builtinTools.length > 0 ? [builtinTools.map((t) => t.name).join(", ")] : []),
+      ...(encoder ? ["image input"] : []),
+    ]
+      .map((note, i) => (i === 0 ? ` with ${note}` : `, ${note}`))
+      .join("");
     process.stderr.write(`rio serve: ${modelName(flags)} on ${server.url}/v1${toolNote}\n`);
     const shutdown = async (signal: string) => {
       process.stderr.write(

@@ -31,15 +31,19 @@ const LIBRARY_NAME = "libmtmd.so";
 
 /** Options of ensureMtmdLibrary. */
 export interface EnsureMtmdOptions {
-  /** Folder holding the `<commit>-<hash>/` builds (default: `mtmd/` under $RIO_CACHE_DIR, else ~/.cache/rio). */
+  /** Folder holding the `<commit>-<hash>/` builds (default: defaultMtmdCacheDir()). */
   cacheDir?: string;
   /** Human-readable progress: the one-time build announces itself and counts the files it compiles. */
   onProgress?: (message: string) => void;
 }
 
-/** The default folder of libmtmd builds. */
+/**
+ * The default folder of libmtmd builds: $RIO_MTMD_CACHE_DIR, else `mtmd/` under Rio's cache root. A build
+ * depends only on the llama.cpp commit and the compiler, so a test run that gives every test file its own
+ * RIO_CACHE_DIR (fresh conversions) still shares one build through RIO_MTMD_CACHE_DIR.
+ */
 export function defaultMtmdCacheDir(): string {
-  return path.join(rioCacheRoot(), "mtmd");
+  return process.env.RIO_MTMD_CACHE_DIR || path.join(rioCacheRoot(), "mtmd");
 }
 
 /** The prebuilt libllama, libggml and libggml-base libmtmd links against: those this process loaded. */
