@@ -10,7 +10,7 @@ const allowed = {
   kernels: [],
   tools: [],
   vision: ["llama", "checkpoint"],
-  reference: ["checkpoint"],
+  reference: ["checkpoint", "vision"],
   tasks: ["tokenizer"],
   eval: ["tasks", "decoding", "engine", "tokenizer"],
   engine: ["llama", "checkpoint", "tokenizer", "kernels"],

@@ -18,6 +18,11 @@ export {
   f32ToF16Bits,
 } from "./float-convert.js";
 export * from "./gguf/index.js";
+export {
+  loadPreprocessorConfig,
+  type PreprocessorConfig,
+  parsePreprocessorConfig,
+} from "./preprocessor-config.js";
 export * from "./quant/index.js";
 export { DTYPE_BYTES, elementCount, type FloatDtype, type TensorInfo } from "./safetensors-format.js";
 export { SafetensorsFile } from "./safetensors-read.js";

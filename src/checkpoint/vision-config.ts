@@ -29,11 +29,13 @@ export interface VisionConfig {
 }
 
 const posInt = z.number().int().positive();
+// a tower of no blocks is a valid (test) shape: patch embedding, position table and merger only
+const count = z.number().int().nonnegative();
 
 // Required fields have no HF default worth trusting for a converter; the rest take transformers' defaults.
 const schema = z.looseObject({
   model_type: z.string().optional(),
-  depth: posInt,
+  depth: count,
   hidden_size: posInt,
   hidden_act: z.string().default("gelu_pytorch_tanh"),
   intermediate_size: posInt,

@@ -30,14 +30,6 @@ export { DecoderReference } from "./decoder.js";
 export { type MRopePosition, mrope, mropeRow } from "./ops.js";
 export { type TrainHeadOptions, type TrainHeadResult, trainLmHead } from "./train-head.js";
 export {
-  loadPreprocessorConfig,
-  loadVisionConfig,
-  type PreprocessorConfig,
-  parsePreprocessorConfig,
-  parseVisionConfig,
-  type VisionConfig,
-} from "./vision/config.js";
-export {
   imagePositions,
   type PositionSegment,
   sequencePositions,
@@ -49,11 +41,8 @@ export {
   patchCell,
   patchify,
   preprocessImage,
-  roundHalfEven,
-  smartResize,
 } from "./vision/preprocess.js";
 export { Qwen3_5VisionReference, type VisionEncoding } from "./vision/qwen3_5_vision.js";
-export { type RgbImage, resizeBicubic } from "./vision/resize.js";
 export { Qwen3_5MoeReference, Qwen3_5Reference, Qwen3MoeReference, Qwen3Reference };
 
 /** model_type -> reference class, one line each. */

@@ -11,6 +11,7 @@ export {
   MAX_IMAGE_PIXELS,
   type RgbImage,
 } from "./image-decode.js";
+export { resizeBicubic, roundHalfEven, smartResize } from "./image-resize.js";
 export {
   type EncodedImage,
   type ImageEncoder,

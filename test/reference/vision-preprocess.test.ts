@@ -1,17 +1,9 @@
 // HF's Qwen2-VL image processor as the reference implements it: smart_resize, patch order, normalisation, resize.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  normalise,
-  type PreprocessorConfig,
-  parsePreprocessorConfig,
-  patchCell,
-  patchify,
-  preprocessImage,
-  resizeBicubic,
-  roundHalfEven,
-  smartResize,
-} from "../../src/reference/index.js";
+import { type PreprocessorConfig, parsePreprocessorConfig } from "../../src/checkpoint/index.js";
+import { normalise, patchCell, patchify, preprocessImage } from "../../src/reference/index.js";
+import { resizeBicubic, roundHalfEven, smartResize } from "../../src/vision/index.js";
 import { PREPROCESSOR, transposeNd } from "./vision-fixture.js";
 
 const RAW: PreprocessorConfig = parsePreprocessorConfig(

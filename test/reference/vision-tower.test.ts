@@ -2,17 +2,10 @@
 // attention per temporal group, and the merge windows.
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
-import type { Checkpoint } from "../../src/checkpoint/index.js";
-import {
-  normalise,
-  parsePreprocessorConfig,
-  parseVisionConfig,
-  patchCell,
-  patchify,
-  Qwen3_5VisionReference,
-  type RgbImage,
-} from "../../src/reference/index.js";
+import { type Checkpoint, parsePreprocessorConfig, parseVisionConfig } from "../../src/checkpoint/index.js";
+import { normalise, patchCell, patchify, Qwen3_5VisionReference } from "../../src/reference/index.js";
 import { dot, erf, gelu, geluTanh, layerNorm, rotateHalf } from "../../src/reference/ops.js";
+import type { RgbImage } from "../../src/vision/index.js";
 import { maxDiff, random } from "./numeric.js";
 import {
   PREPROCESSOR,
@@ -227,7 +220,7 @@ describe("Qwen3.5 vision tower reference", () => {
     assert.equal(rowsOf(captured, "L1.layer_out").length, 24);
     assert.equal(rowsOf(captured, "merger_fc1")[0].length, 64);
     assert.throws(() => vision.encode(img, { capture: ["nope"] }), /no intermediate named nope/);
-    const deepstack = visionConfig({ ...VISION, deepstack_visual_indexes: [0] });
-    assert.throws(() => parseVisionConfig(deepstack, "config.json"), /deepstack/);
+    const deepstack = parseVisionConfig({ ...VISION, deepstack_visual_indexes: [0] }, "config.json");
+    assert.throws(() => new Qwen3_5VisionReference(ckpt, deepstack), /deepstack/);
   });
 });

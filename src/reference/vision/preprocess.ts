@@ -14,8 +14,8 @@
  * Conv3d weight [hidden, C, T, p, p]. The grid returned is in patches (HF `image_grid_thw`).
  * Arithmetic is float64 throughout; HF rescales and normalises in float32 (differences ~1e-7).
  */
-import type { PreprocessorConfig } from "./config.js";
-import { type RgbImage, resizeBicubic } from "./resize.js";
+import type { PreprocessorConfig } from "../../checkpoint/index.js";
+import { type RgbImage, resizeBicubic, smartResize } from "../../vision/index.js";
 
 /** Flattened patches of one image or video, in HF's order, and the patch grid (HF `image_grid_thw`). */
 export interface PixelPatches {
@@ -24,43 +24,6 @@ export interface PixelPatches {
   gridT: number;
   gridH: number;
   gridW: number;
-}
-
-/** Python's round(): halves go to the even neighbour (round(2.5) = 2), unlike Math.round. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-/**
- * HF `smart_resize` (current transformers): [height, width] rounded to multiples of `factor`, then
- * scaled down (floor, at least `factor`) when the area exceeds maxPixels or up (ceil) when it is below
- * minPixels, keeping the aspect ratio as closely as the rounding allows.
- * @example smartResize(80, 112, 32, 32 * 32, 1 << 20) // [64, 128]: round(2.5) = 2, round(3.5) = 4
- */
-export function smartResize(
-  height: number,
-  width: number,
-  factor: number,
-  minPixels: number,
-  maxPixels: number,
-): [number, number] {
-  if (Math.max(height, width) / Math.min(height, width) > 200) {
-    throw new Error(`smart_resize: absolute aspect ratio must be at most 200, got ${height} x ${width}`);
-  }
-  let h = roundHalfEven(height / factor) * factor;
-  let w = roundHalfEven(width / factor) * factor;
-  if (h * w > maxPixels) {
-    const beta = Math.sqrt((height * width) / maxPixels);
-    h = Math.max(factor, Math.floor(height / beta / factor) * factor);
-    w = Math.max(factor, Math.floor(width / beta / factor) * factor);
-  } else if (h * w < minPixels) {
-    const beta = Math.sqrt(minPixels / (height * width));
-    h = Math.ceil((height * beta) / factor) * factor;
-    w = Math.ceil((width * beta) / factor) * factor;
-  }
-  if (h === 0 || w === 0) throw new Error(`smart_resize: ${height} x ${width} rounds to ${h} x ${w}`);
-  return [h, w];
 }
 
 /** One image through HF's pipeline: smart_resize, bicubic resize, rescale, normalise, two frames, patches. */

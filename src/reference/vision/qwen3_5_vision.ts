@@ -32,7 +32,14 @@
  * - HF runs the rotary tables (and, in bf16 checkpoints, everything else) in float32/bf16; all float64 here.
  * Tiny models only: weights are held as float64.
  */
-import type { Checkpoint } from "../../checkpoint/index.js";
+import {
+  type Checkpoint,
+  loadPreprocessorConfig,
+  loadVisionConfig,
+  type PreprocessorConfig,
+  type VisionConfig,
+} from "../../checkpoint/index.js";
+import type { RgbImage } from "../../vision/index.js";
 import { Capture } from "../capture.js";
 import {
   add,
@@ -47,14 +54,7 @@ import {
   softmax,
 } from "../ops.js";
 import { ReferenceWeights } from "../weights.js";
-import {
-  loadPreprocessorConfig,
-  loadVisionConfig,
-  type PreprocessorConfig,
-  type VisionConfig,
-} from "./config.js";
 import { type PixelPatches, patchCell, preprocessImage } from "./preprocess.js";
-import type { RgbImage } from "./resize.js";
 
 /** Output of the tower: one embedding per merged token, in row-major order per temporal group. */
 export interface VisionEncoding {
@@ -69,6 +69,31 @@ export interface VisionEncoding {
 }
 
 const EPS = 1e-6;
+/** The 2-D rotary base: HF's Qwen3VLVisionRotaryEmbedding default, hard-coded in llama.cpp's qwen3vl graph. */
+const VISION_ROPE_THETA = 10000;
+
+/** The checkpoint's vision_config. */
+function visionConfigOf(dir: string): VisionConfig {
+  const c = loadVisionConfig(dir);
+  if (!c) throw new Error(`${dir}/config.json: no vision_config: the checkpoint has no vision tower`);
+  return c;
+}
+
+/** `c`, once checked to be what this reference implements. */
+function supported(c: VisionConfig, dir: string): VisionConfig {
+  if (c.deepstack_visual_indexes.length > 0)
+    throw new Error(
+      `${dir}/config.json: vision_config.deepstack_visual_indexes is not supported (Qwen3.5 has none)`,
+    );
+  if (c.hidden_act !== "gelu_pytorch_tanh" && c.hidden_act !== "gelu")
+    throw new Error(
+      `${dir}/config.json: vision_config.hidden_act ${JSON.stringify(c.hidden_act)} is not supported`,
+    );
+  const head = c.hidden_size / c.num_heads;
+  if (head % 4 !== 0)
+    throw new Error(`${dir}/config.json: vision head dim ${head} must be a multiple of 4 (2-D RoPE)`);
+  return c;
+}
 
 export class Qwen3_5VisionReference {
   readonly config: VisionConfig;
@@ -81,7 +106,7 @@ export class Qwen3_5VisionReference {
     config?: VisionConfig,
     preprocessor?: PreprocessorConfig,
   ) {
-    this.config = config ?? loadVisionConfig(ckpt.dir);
+    this.config = supported(config ?? visionConfigOf(ckpt.dir), ckpt.dir);
     this.preprocessor = preprocessor;
     this.w = new ReferenceWeights(ckpt);
     if (this.config.out_hidden_size !== ckpt.config.hidden_size) {
@@ -208,7 +233,7 @@ export class Qwen3_5VisionReference {
   rotaryAngles(row: number, col: number): Float64Array {
     const d = this.config.hidden_size / this.config.num_heads;
     const quarter = d / 4;
-    const theta = this.config.rope_theta;
+    const theta = VISION_ROPE_THETA;
     // HF inv_freq over dim d/2: theta^(-2j / (d/2)), j < d/4; row angles then column angles
     return Float64Array.from({ length: d / 2 }, (_, i) =>
       i < quarter ? row * theta ** (-(2 * i) / (d / 2)) : col * theta ** (-(2 * (i - quarter)) / (d / 2)),

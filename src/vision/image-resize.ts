@@ -1,8 +1,13 @@
 /**
- * @module reference/vision/resize
- * Pillow's bicubic resize of an 8-bit RGB image (`Image.resize(size, Image.BICUBIC)`, libImaging
- * Resample.c), which HF's PIL image processor applies before rescaling; ported from Pillow's algorithm
- * and cross-read against llama.cpp's port (tools/mtmd/mtmd-image.cpp `resize_pillow`):
+ * @module HF's image sizing for Qwen-VL vision towers (Qwen2-VL's image processor, which Qwen3-VL and
+ * Qwen3.5 use): `smart_resize` picks a size in multiples of patch * merge within the pixel bounds, and
+ * Pillow's bicubic resize (`Image.resize(size, Image.BICUBIC)`, libImaging Resample.c) gets the image
+ * there, as HF's PIL processor does. Rio sizes images this way before libmtmd sees them, so libmtmd's own
+ * sizing (padding to its multiple) has nothing left to do and the pixels are HF's; the float64 reference
+ * uses the same functions (plain integer and float64 arithmetic: there is no faster path to check).
+ *
+ * The resize, ported from Pillow's algorithm and cross-read against llama.cpp's port
+ * (tools/mtmd/mtmd-image.cpp `resize_pillow`):
  * - separable: a horizontal pass, rounded and clipped to uint8, then a vertical pass; a dimension whose
  *   size does not change is not resampled;
  * - cubic kernel with a = -0.5 (not PyTorch's -0.75), widened by the scale when shrinking (support
@@ -12,12 +17,43 @@
  * Not run against Pillow here (no Pillow on this machine); HF's torchvision backend resizes with
  * antialiased bicubic, which aims at the same result but may differ by 1 in a few pixels.
  */
+import type { RgbImage } from "./image-decode.js";
 
-/** An 8-bit RGB image, row-major, 3 bytes per pixel (HWC). */
-export interface RgbImage {
-  rgb: Uint8Array;
-  width: number;
-  height: number;
+/** Python's round(): halves go to the even neighbour (round(2.5) = 2), unlike Math.round. */
+export function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * HF `smart_resize` (current transformers): [height, width] rounded to multiples of `factor`, then
+ * scaled down (floor, at least `factor`) when the area exceeds maxPixels or up (ceil) when it is below
+ * minPixels, keeping the aspect ratio as closely as the rounding allows.
+ * @example smartResize(80, 112, 32, 32 * 32, 1 << 20) // [64, 128]: round(2.5) = 2, round(3.5) = 4
+ */
+export function smartResize(
+  height: number,
+  width: number,
+  factor: number,
+  minPixels: number,
+  maxPixels: number,
+): [number, number] {
+  if (Math.max(height, width) / Math.min(height, width) > 200) {
+    throw new Error(`smart_resize: absolute aspect ratio must be at most 200, got ${height} x ${width}`);
+  }
+  let h = roundHalfEven(height / factor) * factor;
+  let w = roundHalfEven(width / factor) * factor;
+  if (h * w > maxPixels) {
+    const beta = Math.sqrt((height * width) / maxPixels);
+    h = Math.max(factor, Math.floor(height / beta / factor) * factor);
+    w = Math.max(factor, Math.floor(width / beta / factor) * factor);
+  } else if (h * w < minPixels) {
+    const beta = Math.sqrt(minPixels / (height * width));
+    h = Math.ceil((height * beta) / factor) * factor;
+    w = Math.ceil((width * beta) / factor) * factor;
+  }
+  if (h === 0 || w === 0) throw new Error(`smart_resize: ${height} x ${width} rounds to ${h} x ${w}`);
+  return [h, w];
 }
 
 const PRECISION_BITS = 32 - 8 - 2;
