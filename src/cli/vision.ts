@@ -3,7 +3,16 @@
  * projector, built on first use) and image files read, decoded and encoded for a message.
  */
 import * as fs from "node:fs";
-import { decodeImage, type EncodedImage, type ImageEncoder, openImageEncoder } from "../vision/index.js";
+import * as path from "node:path";
+import { loadPreprocessorConfig } from "../checkpoint/index.js";
+import {
+  decodeImage,
+  type EncodedImage,
+  type ImageEncoder,
+  type ImageSizing,
+  imageSizingOf,
+  openImageEncoder,
+} from "../vision/index.js";
 import type { Session } from "./session.js";
 
 /** The flag that names a projector for a GGUF whose own is elsewhere. */
@@ -24,9 +33,16 @@ export async function openVision(session: Session, flags: VisionFlags): Promise<
     mmprojPath,
     model: session.model.llama,
     onProgress: (message) => process.stderr.write(`${message}\n`),
+    sizing: checkpointSizing(session.model.source),
   });
   session.encoder = encoder;
   return encoder;
+}
+
+// a Hugging Face folder's processor settings; a bare GGUF has none (libmtmd then sizes images itself)
+function checkpointSizing(source: string): ImageSizing | undefined {
+  const file = path.join(source, "preprocessor_config.json");
+  return fs.existsSync(file) ? imageSizingOf(loadPreprocessorConfig(source)) : undefined;
 }
 
 /**

@@ -12,6 +12,7 @@ export {
   type RgbImage,
 } from "./image-decode.js";
 export { resizeBicubic, roundHalfEven, smartResize } from "./image-resize.js";
+export { type ImageSizing, imageSizingOf, sizeImage } from "./image-sizing.js";
 export {
   type EncodedImage,
   type ImageEncoder,

@@ -8,6 +8,7 @@ import koffi from "koffi";
 import { ggufMetadataValue, readGguf } from "../checkpoint/index.js";
 import { type LlamaModel, physicalCores } from "../llama/index.js";
 import { VisionError } from "./errors.js";
+import { type ImageSizing, sizeImage, tokenBounds } from "./image-sizing.js";
 import type { MtmdApi } from "./native/ffi.js";
 import { loadMtmd, type MtmdLibrary } from "./native/mtmd-library.js";
 import { CHUNK_TYPE, type DecoderPos } from "./native/structs.js";
@@ -56,6 +57,11 @@ export interface ImageEncoderOptions {
   threads?: number;
   /** Progress of the one-time libmtmd build and of loading. */
   onProgress?: (message: string) => void;
+  /**
+   * The checkpoint's image sizing (preprocessor_config.json): images are sized as HF's processor sizes
+   * them before libmtmd sees them. Without it libmtmd sizes them its own way.
+   */
+  sizing?: ImageSizing;
 }
 
 /** Checks the mmproj's metadata before libmtmd sees it: clip aborts the process on some bad files. */
@@ -109,6 +115,11 @@ export async function openImageEncoder(opts: ImageEncoderOptions): Promise<Image
   const params = lib.defaults();
   params.n_threads = threads;
   params.print_timings = false;
+  if (opts.sizing) {
+    const bounds = tokenBounds(opts.sizing);
+    params.image_min_tokens = bounds.min;
+    params.image_max_tokens = bounds.max;
+  }
   const mark = lib.log.mark();
   const ctx = await new Promise<unknown>((resolve, reject) =>
     lib.api.mtmd_init_from_file.async(opts.mmprojPath, modelHandle, params, (err: unknown, res: unknown) =>
@@ -126,7 +137,7 @@ export async function openImageEncoder(opts: ImageEncoderOptions): Promise<Image
     lib.api.mtmd_free(ctx);
     throw new VisionError(`mmproj ${opts.mmprojPath} has no vision encoder`, "no-vision", opts.mmprojPath);
   }
-  return new MtmdImageEncoder(lib, ctx, opts.model);
+  return new MtmdImageEncoder(lib, ctx, opts.model, opts.sizing);
 }
 
 function modelAlive(model: LlamaModel): boolean {
@@ -157,6 +168,7 @@ class MtmdImageEncoder implements ImageEncoder {
     private readonly lib: MtmdLibrary,
     ctx: unknown,
     private readonly model: LlamaModel,
+    private readonly sizing: ImageSizing | undefined,
   ) {
     this.api = lib.api;
     this.ctx = ctx;
@@ -171,7 +183,10 @@ class MtmdImageEncoder implements ImageEncoder {
       return Promise.reject(e);
     }
     this.pending++;
-    const run = this.queue.then(() => this.encodeNow(rgb, width, height));
+    const run = this.queue.then(() => {
+      const image = this.sizing ? sizeImage({ rgb, width, height }, this.sizing) : { rgb, width, height };
+      return this.encodeNow(image.rgb, image.width, image.height);
+    });
     this.queue = run.then(
       () => this.settled(),
       () => this.settled(),

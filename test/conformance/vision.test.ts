@@ -9,16 +9,22 @@
  *    the text side alone) at their M-RoPE positions, engine against reference, text after the image.
  * 3. Batch vs single and token vs embedding with images in the batch.
  *
- * The image is 128 x 96: a multiple of 32 (patch 16, merge 2) inside both preprocessors' pixel budgets
- * (HF's tiny 64^2..512^2; libmtmd's 8..4096 merged tokens), so neither side resamples it and both see the
- * same pixels. (They resample differently otherwise: HF stretches with Pillow's bicubic, libmtmd pads.)
+ * The main image is 128 x 96: a multiple of 32 (patch 16, merge 2) inside the tiny processor's pixel
+ * budget (64^2..512^2), so it is encoded as it is. Another, 150 x 70, is resized: Rio sizes images as
+ * HF's processor does before libmtmd sees them (libmtmd alone would pad instead), so both sides resample
+ * with the same rule.
  */
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { type Checkpoint, makeTinyModel, openCheckpoint } from "../../src/checkpoint/index.js";
+import {
+  type Checkpoint,
+  loadPreprocessorConfig,
+  makeTinyModel,
+  openCheckpoint,
+} from "../../src/checkpoint/index.js";
 import {
   createEngine,
   type Engine,
@@ -28,7 +34,12 @@ import {
   type StepInput,
 } from "../../src/engine/index.js";
 import { openReference, Qwen3_5VisionReference, sequencePositions } from "../../src/reference/index.js";
-import { type EncodedImage, type ImageEncoder, openImageEncoder } from "../../src/vision/index.js";
+import {
+  type EncodedImage,
+  type ImageEncoder,
+  imageSizingOf,
+  openImageEncoder,
+} from "../../src/vision/index.js";
 import { card } from "../vision/images.js";
 import { F32_VS_REFERENCE_LOGPROB, SAME_FUNCTION_LOGPROB } from "./bounds.js";
 import { compareLogits } from "./metrics.js";
@@ -83,6 +94,7 @@ for (const arch of ["qwen3_5", "qwen3_5_moe"] as const) {
         mmprojPath: model.mmproj as string,
         model: model.llama,
         threads: 2,
+        sizing: imageSizingOf(loadPreprocessorConfig(dir)),
       });
       engine = createEngine(model, { ctx: 512, maxSequences: 2, kvType: "f32", flashAttention: false });
       ckpt = openCheckpoint(dir);
@@ -117,6 +129,23 @@ for (const arch of ["qwen3_5", "qwen3_5_moe"] as const) {
       const expected = sequencePositions([{ image: { gridH: 3, gridW: 4 } }]);
       assert.deepEqual([...image.positions], [...expected.t, ...expected.h, ...expected.w]);
       assert.equal(image.nPos, expected.next);
+    });
+
+    test("an image of any size is sized as HF's processor sizes it (smart_resize, Pillow bicubic)", async (t) => {
+      // 150 x 70: smart_resize gives 160 x 64 (5 x 2 merged tokens), reached by resampling both ways
+      const rgb = rgbOf(150, 70);
+      const reference = new Qwen3_5VisionReference(ckpt).encode({ rgb, width: 150, height: 70 });
+      assert.deepEqual([reference.gridH, reference.gridW], [2, 5]);
+      const encoded = await encoder.encode(rgb, 150, 70);
+      assert.equal(encoded.nTokens, 10);
+      let worst = 0;
+      reference.embeddings.forEach((row, i) => {
+        for (let j = 0; j < row.length; j++)
+          worst = Math.max(worst, Math.abs(row[j] - encoded.embeddings[i * encoded.width + j]));
+      });
+      const bound = GELU_GAP * maxRowL1(ckpt, "model.visual.merger.linear_fc2.weight") + F32_TOWER;
+      t.diagnostic(`resized image: max |Δ| ${worst.toExponential(2)}, bound ${bound.toExponential(2)}`);
+      assert.ok(worst < bound);
     });
 
     const before_ = [15, 16, 17, 18];
