@@ -4,14 +4,14 @@
  * the request's controller decides the token and the next input, and the input goes back as an embedding
  * (a token's row, or a soft mixture).
  */
-import type { MediaEmbeddings, RioModel, Scheduler } from "../engine/index.js";
-import { type ChatMessage, IMAGE_PAD } from "../tokenizer/index.js";
+import type { RioModel, Scheduler } from "../engine/index.js";
+import { type ChatMessage, IMAGE_PAD, VIDEO_PAD } from "../tokenizer/index.js";
 import { AnswerPrefixController, type AnswerStart } from "./answer-prefix.js";
 import { ConstrainedSampler } from "./constrained-sampler.js";
 import type { DecodingController, StopReason } from "./controller.js";
 import { CotController } from "./cot-controller.js";
 import { type TokenLogprob, tokenLogprob } from "./logprobs.js";
-import { mediaPrompt } from "./media-prompt.js";
+import { type MediaItem, mediaPrompt, withVideoTimestamps } from "./media-prompt.js";
 import { type FedInput, MEAN_ROW_ID } from "./mixture.js";
 import { Sampler } from "./sampler.js";
 import { type SamplingParams, samplingDefaults, stopTokenIds } from "./sampling-params.js";
@@ -33,10 +33,11 @@ export interface GenerateRequest {
   prompt?: string | number[];
   tools?: object[];
   /**
-   * The images of the messages' image parts, in order, as the model's vision encoder made them: each takes
-   * the place of its `<|image_pad|>` in the prompt.
+   * The images and videos of the messages' image and video parts, in order, as the model's vision encoder
+   * made them: an image takes the place of its `<|image_pad|>`; a video part is written with its groups'
+   * timestamps (taken from here unless the part has its own) and each group takes one `<|video_pad|>`.
    */
-  media?: MediaEmbeddings[];
+  media?: MediaItem[];
   /** Chat template's enable_thinking (default true). */
   enableThinking?: boolean;
   /** Sampling overrides; the rest comes from the model's generation_config.json. */
@@ -125,7 +126,11 @@ export async function* generate(
   request: GenerateRequest,
 ): AsyncGenerator<GenerateStep, GenerateSummary> {
   const prompt = promptTokens(model, request);
-  const fed = mediaPrompt(prompt, model.tokenizer.tokenToId(IMAGE_PAD), request.media ?? []);
+  const placeholders = {
+    image: model.tokenizer.tokenToId(IMAGE_PAD),
+    video: model.tokenizer.tokenToId(VIDEO_PAD),
+  };
+  const fed = mediaPrompt(prompt, placeholders, request.media ?? []);
   const maxTokens = request.maxTokens ?? 2048;
   const eosIds = request.ignoreEos
     ? []
@@ -237,7 +242,7 @@ function promptTokens(model: RioModel, request: GenerateRequest): number[] {
   if (request.messages && request.prompt !== undefined)
     throw new Error("generate: give either messages or prompt, not both");
   if (request.messages)
-    return model.tokenizer.encodeChat(request.messages, {
+    return model.tokenizer.encodeChat(withVideoTimestamps(request.messages, request.media ?? []), {
       tools: request.tools,
       addGenerationPrompt: true,
       enableThinking: request.enableThinking,

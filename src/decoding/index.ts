@@ -26,6 +26,14 @@ export { JSON_GRAMMAR, JSON_OBJECT_RULES } from "./json-grammar.js";
 export { type TokenLogprob, tokenLogprob } from "./logprobs.js";
 export { MATH_TOKEN_STRINGS, mathTokenIds } from "./math-tokens.js";
 export {
+  isVideo,
+  type MediaItem,
+  mediaExtraRows,
+  type VideoEmbeddings,
+  type VideoGroup,
+  withVideoTimestamps,
+} from "./media-prompt.js";
+export {
   type FedInput,
   MEAN_ROW_ID,
   type MixtureTerm,

@@ -33,7 +33,6 @@ export {
   imagePositions,
   type PositionSegment,
   sequencePositions,
-  videoTimestamps,
 } from "./vision/positions.js";
 export {
   normalise,

@@ -103,12 +103,13 @@ function laterJob<F>(
   const tools = step.offersTools
     ? [...plan.functionTools, ...plan.builtins.definitions()]
     : plan.functionTools;
+  const media = job.request.media;
+  // the media go along so that video parts are written with their groups' timestamps again
   const prompt = renderPrompt(
     server,
-    { messages, tools: tools.length > 0 ? tools : undefined, enableThinking: plan.enableThinking },
+    { messages, tools: tools.length > 0 ? tools : undefined, enableThinking: plan.enableThinking, media },
     plan.promptField,
   );
-  const media = job.request.media;
   const room = server.defaults.contextLength - promptRows({ prompt: prompt.tokens, media });
   if (room < 1) return undefined;
   job.format.nextGeneration(prompt.opensReasoning);

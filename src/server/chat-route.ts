@@ -63,10 +63,9 @@ export function chatCompletions(server: ServerContext) {
     const messages = templateMessages(body.messages);
     const enableThinking =
       body.reasoning_effort === "none" ? false : body.chat_template_kwargs?.enable_thinking;
-    const prompt = {
-      ...renderPrompt(server, { messages, tools, enableThinking }, "messages"),
-      media: await requestMedia(server.vision, body.messages, "messages"),
-    };
+    // media first: a video part is rendered with its temporal groups' timestamps
+    const media = await requestMedia(server.vision, body.messages, "messages");
+    const prompt = { ...renderPrompt(server, { messages, tools, enableThinking, media }, "messages"), media };
     const logprobs = body.logprobs ? (body.top_logprobs ?? 0) : undefined;
     return serveGeneration<ChatFormat>(server, reply, {
       format: CHAT,

@@ -27,6 +27,6 @@ export interface ServerContext {
   tools: ToolRunner | undefined;
   /** Most tool rounds of one answer before the model must answer without built-in tools. */
   toolSteps: number;
-  /** How image parts are taken; undefined when the model has no vision encoder. */
+  /** How image and video parts are taken; undefined when the model has no vision encoder. */
   vision: VisionOptions | undefined;
 }

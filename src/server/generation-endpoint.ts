@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyReply } from "fastify";
-import type { MediaEmbeddings } from "../engine/index.js";
+import type { MediaItem } from "../decoding/index.js";
 import type { Ticket } from "./admission.js";
 import type { ChoiceFields, ChoiceFormat, EndpointFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
@@ -15,11 +15,11 @@ import { streamResponse, wholeResponse } from "./respond.js";
 import { type ChoiceJob, type ChoiceRunner, type RunContext, runChoice } from "./run-choice.js";
 import type { CommonRequest } from "./schemas/common.js";
 
-/** A prompt ready to run: its tokens, whether it opened the think block, and its images (in order). */
+/** A prompt ready to run: its tokens, whether it opened the think block, and its images and videos (in order). */
 export interface PreparedPrompt {
   tokens: number[];
   opensReasoning: boolean;
-  media?: MediaEmbeddings[];
+  media?: MediaItem[];
 }
 
 /** What an endpoint hands to the shared flow. */

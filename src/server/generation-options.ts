@@ -4,7 +4,12 @@
  * checked against the context.
  */
 import { randomInt } from "node:crypto";
-import type { GenerateRequest, ReasoningOptions, SamplingParams } from "../decoding/index.js";
+import {
+  type GenerateRequest,
+  mediaExtraRows,
+  type ReasoningOptions,
+  type SamplingParams,
+} from "../decoding/index.js";
 import { ApiError } from "./errors.js";
 import type { CommonRequest } from "./schemas/common.js";
 
@@ -19,10 +24,10 @@ export interface GenerationDefaults {
   reasoningBudget?: number;
 }
 
-/** Cache rows a prompt takes: its tokens, each image placeholder counted as the image's rows. */
+/** Cache rows a prompt takes: its tokens, each image or video group placeholder counted as its block's rows. */
 export function promptRows(request: Pick<GenerateRequest, "prompt" | "media">): number {
   const tokens = Array.isArray(request.prompt) ? request.prompt.length : 0;
-  return (request.media ?? []).reduce((n, image) => n + image.nTokens - 1, tokens);
+  return tokens + mediaExtraRows(request.media ?? []);
 }
 
 /**
@@ -133,7 +138,7 @@ export function choiceRequest(
   if (room < 1)
     throw new ApiError(
       400,
-      `${promptField}: the prompt has ${rows} tokens${extra.media?.length ? " (images included)" : ""}, the context holds ${contextLength}`,
+      `${promptField}: the prompt has ${rows} tokens${extra.media?.length ? " (images and videos included)" : ""}, the context holds ${contextLength}`,
       "invalid_request_error",
       promptField,
       "context_length_exceeded",

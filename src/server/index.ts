@@ -13,5 +13,5 @@ export {
   toolCallFormat,
 } from "./chat-output.js";
 export { ApiError, type ErrorBody } from "./errors.js";
-export type { VisionOptions } from "./media-input.js";
+export { DEFAULT_MAX_VIDEO_FRAMES, type VideoInputOptions, type VisionOptions } from "./media-input.js";
 export { DEFAULT_TOOL_STEPS, type RioServer, type ServerOptions, startServer } from "./server.js";

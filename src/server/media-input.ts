@@ -1,15 +1,37 @@
 /**
- * @module The images of a chat request: each `image_url` part's bytes (a data URL, or an http(s) URL fetched
- * under the fetch tool's address policy, size and time limits), decoded and run through the model's vision
- * encoder, in message order. Every refusal is a 400 that names the part.
+ * @module The images and videos of a chat request: each `image_url` or `video_url` part's bytes (a data
+ * URL, or an http(s) URL fetched under the fetch tool's address policy, size and time limits), decoded
+ * (a video: frames sampled with the system's ffmpeg) and run through the model's vision encoder, in
+ * message order. Every refusal is a 400 that names the part.
  */
-import type { MediaEmbeddings } from "../engine/index.js";
+import type { MediaItem, VideoEmbeddings } from "../decoding/index.js";
 import { type AddressPolicy, FetchRefused, fetchBytes } from "../tools/index.js";
-import { decodeImage, type ImageEncoder, ImageInputError, MAX_IMAGE_PIXELS } from "../vision/index.js";
+import {
+  decodeImage,
+  type ImageEncoder,
+  ImageInputError,
+  MAX_IMAGE_PIXELS,
+  readVideoFrames,
+  temporalGroups,
+  VideoInputError,
+  type VideoInputErrorCode,
+  type VideoReadOptions,
+} from "../vision/index.js";
 import { ApiError } from "./errors.js";
-import type { ChatRequestMessage } from "./schemas/chat.js";
+import type { ChatRequestMessage, ChatRequestPart } from "./schemas/chat.js";
 
-/** How a server takes images. */
+/**
+ * How a server takes videos: sampling and limits of readVideoFrames (Qwen3.5's sampling, 2 frames a
+ * second, except at most 64 frames unless maxFrames says otherwise), plus these.
+ */
+export interface VideoInputOptions extends Omit<VideoReadOptions, "signal"> {
+  /** Most videos in one request (default 2). */
+  maxVideos?: number;
+  /** Most bytes of one video, as sent or fetched (default 32 MiB: as a data URL it fits the 64 MiB body limit). */
+  maxBytes?: number;
+}
+
+/** How a server takes images and videos. */
 export interface VisionOptions {
   /** The model's vision encoder. */
   encoder: ImageEncoder;
@@ -19,23 +41,31 @@ export interface VisionOptions {
   maxImageBytes?: number;
   /** Most pixels of one image (default MAX_IMAGE_PIXELS). */
   maxImagePixels?: number;
-  /** Which addresses image URLs may reach (public ones only by default) and how long a fetch may take. */
+  /** Video input (the system's ffmpeg and ffprobe); false refuses videos. */
+  video?: VideoInputOptions | false;
+  /** Which addresses media URLs may reach (public ones only by default) and how long a fetch may take. */
   fetch?: AddressPolicy & { timeMs?: number };
 }
 
+/** Frames a server samples from one video unless VideoInputOptions.maxFrames says otherwise. */
+export const DEFAULT_MAX_VIDEO_FRAMES = 64;
+
 const DATA_URL = /^data:([^,;]*)((?:;[^,;]*)*?)(;base64)?,/i;
 
+type Place = { part: ChatRequestPart; param: string };
+
 /**
- * The media of `messages`, one block per image part in order; none when there are no image parts.
- * @throws ApiError (400) naming the part: no vision encoder, too many images, a bad URL or image.
+ * The media of `messages`, one item per image or video part in order; none when there are no such parts.
+ * @throws ApiError (400) naming the part: no vision encoder, too many images or videos, a bad URL, image or
+ *   video, or a server that cannot read videos
  */
 export async function requestMedia(
   vision: VisionOptions | undefined,
   messages: ChatRequestMessage[],
   field: string,
   signal?: AbortSignal,
-): Promise<MediaEmbeddings[]> {
-  const places = messages.flatMap((message, m) =>
+): Promise<MediaItem[]> {
+  const places: Place[] = messages.flatMap((message, m) =>
     typeof message.content === "string" || !message.content
       ? []
       : message.content.flatMap((part, p) =>
@@ -43,48 +73,94 @@ export async function requestMedia(
         ),
   );
   if (places.length === 0) return [];
-  const video = places.find(({ part }) => part.type === "video_url");
-  if (video) throw invalid(`${video.param}: video input is not supported by this server yet`, video.param);
   if (!vision)
     throw invalid(
-      `${places[0].param}: this model has no vision encoder, so it takes no images (serve a checkpoint with a vision tower)`,
+      `${places[0].param}: this model has no vision encoder, so it takes no images or videos (serve a checkpoint with a vision tower)`,
       places[0].param,
     );
-  const maxImages = vision.maxImages ?? 8;
-  if (places.length > maxImages)
+  const videos = places.filter(({ part }) => part.type === "video_url");
+  if (videos.length > 0 && vision.video === false)
     throw invalid(
-      `${field}: ${places.length} images in one request; at most ${maxImages} are accepted`,
+      `${videos[0].param}: this server does not take videos`,
+      videos[0].param,
+      "video_unsupported",
+    );
+  const maxImages = vision.maxImages ?? 8;
+  const images = places.length - videos.length;
+  if (images > maxImages)
+    throw invalid(`${field}: ${images} images in one request; at most ${maxImages} are accepted`, field);
+  const maxVideos = videoOptions(vision).maxVideos ?? 2;
+  if (videos.length > maxVideos)
+    throw invalid(
+      `${field}: ${videos.length} videos in one request; at most ${maxVideos} are accepted`,
       field,
     );
-  const media: MediaEmbeddings[] = [];
+  const media: MediaItem[] = [];
   for (const { part, param } of places) {
-    if (part.type !== "image_url") continue;
-    const url = typeof part.image_url === "string" ? part.image_url : part.image_url.url;
-    const bytes = await imageBytes(vision, url, `${param}.image_url.url`, signal);
-    try {
-      const image = decodeImage(bytes, vision.maxImagePixels ?? MAX_IMAGE_PIXELS);
-      media.push(await vision.encoder.encode(image.rgb, image.width, image.height));
-    } catch (error) {
-      if (error instanceof ImageInputError) throw invalid(`${param}: ${error.message}`, param, error.code);
-      throw error;
-    }
+    if (part.type === "image_url") media.push(await imageItem(vision, part.image_url, param, signal));
+    else if (part.type === "video_url") media.push(await videoItem(vision, part.video_url, param, signal));
   }
   return media;
 }
 
-async function imageBytes(
+const videoOptions = (vision: VisionOptions): VideoInputOptions => vision.video || {};
+
+type UrlField = string | { url: string };
+const urlOf = (field: UrlField) => (typeof field === "string" ? field : field.url);
+
+async function imageItem(vision: VisionOptions, url: UrlField, param: string, signal?: AbortSignal) {
+  const maxBytes = vision.maxImageBytes ?? 20 * 2 ** 20;
+  const bytes = await mediaBytes(vision, urlOf(url), `${param}.image_url.url`, "image", maxBytes, signal);
+  try {
+    const image = decodeImage(bytes, vision.maxImagePixels ?? MAX_IMAGE_PIXELS);
+    return await vision.encoder.encode(image.rgb, image.width, image.height);
+  } catch (error) {
+    if (error instanceof ImageInputError)
+      throw invalid(`${param}: ${error.message}`, param, IMAGE_CODES[error.code]);
+    throw error;
+  }
+}
+
+async function videoItem(
+  vision: VisionOptions,
+  url: UrlField,
+  param: string,
+  signal?: AbortSignal,
+): Promise<VideoEmbeddings> {
+  const { maxVideos: _, maxBytes = 32 * 2 ** 20, ...read } = videoOptions(vision);
+  const bytes = await mediaBytes(vision, urlOf(url), `${param}.video_url.url`, "video", maxBytes, signal);
+  try {
+    const video = await readVideoFrames(bytes, {
+      ...read,
+      maxFrames: read.maxFrames ?? DEFAULT_MAX_VIDEO_FRAMES,
+      signal,
+    });
+    const groups = [];
+    for (const [k, frames] of temporalGroups(video, read.temporalPatchSize).entries())
+      groups.push({ seconds: video.timestamps[k], block: await vision.encoder.encodeFrames(frames) });
+    return { groups };
+  } catch (error) {
+    if (error instanceof VideoInputError)
+      throw invalid(`${param}: ${error.message}`, param, VIDEO_CODES[error.code]);
+    throw error;
+  }
+}
+
+async function mediaBytes(
   vision: VisionOptions,
   url: string,
   param: string,
+  kind: "image" | "video",
+  maxBytes: number,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
-  const maxBytes = vision.maxImageBytes ?? 20 * 2 ** 20;
   const data = DATA_URL.exec(url);
   if (data) {
     const payload = url.slice(data[0].length);
     if (!data[3]) throw invalid(`${param}: a data URL must be base64 (";base64,")`, param);
     // base64 grows 4/3: refuse before decoding what would be too large anyway
-    if ((payload.length * 3) / 4 > maxBytes + 3) throw tooLarge(param, maxBytes);
+    if ((payload.length * 3) / 4 > maxBytes + 3)
+      throw invalid(`${param}: the ${kind} is larger than ${maxBytes} bytes`, param, `${kind}_too_large`);
     return Buffer.from(payload, "base64");
   }
   if (!/^https?:\/\//i.test(url))
@@ -102,16 +178,21 @@ async function imageBytes(
     return body;
   } catch (error) {
     if (error instanceof FetchRefused)
-      throw invalid(`${param}: ${error.message}`, param, "image_fetch_failed");
+      throw invalid(`${param}: ${error.message}`, param, `${kind}_fetch_failed`);
     throw error;
   }
 }
 
-function tooLarge(param: string, maxBytes: number): ApiError {
-  return invalid(`${param}: the image is larger than ${maxBytes} bytes`, param, "too-large");
-}
+const IMAGE_CODES: Record<string, string> = { undecodable: "invalid_image", "too-large": "image_too_large" };
+const VIDEO_CODES: Record<VideoInputErrorCode, string> = {
+  "not-a-video": "invalid_video",
+  undecodable: "invalid_video",
+  "too-long": "video_too_long",
+  "too-large": "video_too_large",
+  timeout: "video_timeout",
+  "ffmpeg-not-found": "video_unsupported",
+};
 
 function invalid(message: string, param: string, code: string | null = null): ApiError {
-  const codes: Record<string, string> = { undecodable: "invalid_image", "too-large": "image_too_large" };
-  return new ApiError(400, message, "invalid_request_error", param, code ? (codes[code] ?? code) : null);
+  return new ApiError(400, message, "invalid_request_error", param, code);
 }

@@ -50,7 +50,7 @@ export interface ServerOptions {
   toolLimits?: Readonly<Record<string, Partial<ToolLimits>>>;
   /** Most tool rounds of one answer (default DEFAULT_TOOL_STEPS). */
   toolSteps?: number;
-  /** Image input through the model's vision encoder (its owner closes it after the server); none by default. */
+  /** Image and video input through the model's vision encoder (its owner closes it after the server); none by default. */
   vision?: VisionOptions;
 }
 

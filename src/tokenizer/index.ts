@@ -4,7 +4,15 @@
  */
 
 export { type BpeOptions, type BpeVocabulary, QWEN2_SPLIT, trainBpe } from "./bpe-trainer.js";
-export { hasMedia, IMAGE_PAD, VIDEO_PAD, VISION_END, VISION_START } from "./media-markers.js";
+export {
+  formatSeconds,
+  hasMedia,
+  IMAGE_PAD,
+  VIDEO_PAD,
+  VISION_END,
+  VISION_START,
+  videoMarkers,
+} from "./media-markers.js";
 export { qwen3TokenizerDir, qwen3TokenizerFiles, type TokenizerFiles } from "./qwen3-tokenizer-files.js";
 export { type ReasoningEvent, ReasoningParser, type ReasoningParserOptions } from "./reasoning-parser.js";
 export { RioTokenizer, type SpecialIds } from "./rio-tokenizer.js";

@@ -13,7 +13,18 @@ export interface ChatToolCall {
  * One part of a message's content: text, or the place of an image or a video (whose pixels travel beside
  * the messages: the tokenizer only writes the model's vision markers for them).
  */
-export type ChatContentPart = { type: "text"; text: string } | { type: "image" } | { type: "video" };
+export type ChatContentPart =
+  | { type: "text"; text: string }
+  | { type: "image" }
+  | {
+      type: "video";
+      /**
+       * Seconds of each temporal group of the video (see videoMarkers): the part becomes one
+       * `<{t:.1f} seconds><|vision_start|><|video_pad|><|vision_end|>` per group. Without them it is
+       * the template's single `<|vision_start|><|video_pad|><|vision_end|>`.
+       */
+      timestamps?: readonly number[];
+    };
 
 /** One chat message. Every string in it is treated as untrusted by `RioTokenizer.encodeChat`. */
 export interface ChatMessage {

@@ -1,7 +1,7 @@
 /**
- * @module Images (and video frames) to the embeddings a multimodal text model takes: decoding PNG and
- * JPEG, and the vision encoder behind the ImageEncoder interface (libmtmd, llama.cpp's vision towers,
- * built from the pinned release's source on first use).
+ * @module Images and videos to the embeddings a multimodal text model takes: decoding PNG and JPEG,
+ * sampling video frames (the system's ffmpeg), and the vision encoder behind the ImageEncoder interface
+ * (libmtmd, llama.cpp's vision towers, built from the pinned release's source on first use).
  */
 export { VisionError, type VisionErrorCode } from "./errors.js";
 export {
@@ -20,3 +20,19 @@ export {
   openImageEncoder,
 } from "./mtmd-encoder.js";
 export { defaultMtmdCacheDir, type EnsureMtmdOptions, ensureMtmdLibrary } from "./native/build-mtmd.js";
+export {
+  readVideoFrames,
+  temporalGroups,
+  type VideoFrames,
+  VideoInputError,
+  type VideoInputErrorCode,
+  type VideoReadOptions,
+} from "./video-frames.js";
+export {
+  groupTimestamps,
+  sampleFrameIndices,
+  VIDEO_SAMPLING_DEFAULTS,
+  type VideoSampling,
+  type VideoSamplingConfig,
+  videoFrameSize,
+} from "./video-sampling.js";

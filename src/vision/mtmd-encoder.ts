@@ -1,13 +1,15 @@
 /**
- * @module ImageEncoder: one RGB image in, the text model's input embedding rows and their M-RoPE
- * positions out, computed by libmtmd (llama.cpp's vision towers and projectors) from an mmproj GGUF.
- * The rest of Rio sees only the typed interface; the native calls run off the event loop.
+ * @module ImageEncoder: one RGB image (or a video's pair of frames) in, the text model's input embedding
+ * rows and their M-RoPE positions out, computed by libmtmd (llama.cpp's vision towers and projectors)
+ * from an mmproj GGUF. The rest of Rio sees only the typed interface; the native calls run off the event
+ * loop.
  */
 import { existsSync, statSync } from "node:fs";
 import koffi from "koffi";
 import { ggufMetadataValue, readGguf } from "../checkpoint/index.js";
 import { type LlamaModel, physicalCores } from "../llama/index.js";
 import { VisionError } from "./errors.js";
+import type { RgbImage } from "./image-decode.js";
 import { type ImageSizing, sizeImage, tokenBounds } from "./image-sizing.js";
 import type { MtmdApi } from "./native/ffi.js";
 import { loadMtmd, type MtmdLibrary } from "./native/mtmd-library.js";
@@ -41,6 +43,12 @@ export interface ImageEncoder {
    * Only the image rows come back: the model's image-start / image-end tokens are the caller's to add.
    */
   encode(rgb: Uint8Array, width: number, height: number): Promise<EncodedImage>;
+  /**
+   * Encodes one temporal group of a video: two consecutive frames of one size, which the vision tower
+   * merges (temporal_patch_size 2) into one block of gridH × gridW rows positioned like an image. One
+   * frame is encoded as itself repeated, as Qwen's processor pads a video's odd last frame.
+   */
+  encodeFrames(frames: readonly RgbImage[]): Promise<EncodedImage>;
   /** Frees the native context (after an encode in flight finishes); later encodes reject. */
   close(): void;
   /** Whether the text model expects M-RoPE positions (t, y, x rows) for these embeddings. */
@@ -177,16 +185,43 @@ class MtmdImageEncoder implements ImageEncoder {
   }
 
   encode(rgb: Uint8Array, width: number, height: number): Promise<EncodedImage> {
+    const image = { rgb, width, height };
     try {
       this.check(rgb, width, height);
     } catch (e) {
       return Promise.reject(e);
     }
+    // a video's frames come sized by its sampler; a still image is sized here, as HF's processor does
+    return this.enqueue([this.sizing ? sizeImage(image, this.sizing) : image]);
+  }
+
+  encodeFrames(frames: readonly RgbImage[]): Promise<EncodedImage> {
+    if (frames.length !== 1 && frames.length !== 2)
+      return Promise.reject(
+        new VisionError(
+          `encodeFrames: ${frames.length} frames; a temporal group has 1 or 2`,
+          "invalid-argument",
+        ),
+      );
+    const [a, b] = frames;
+    if (b && (b.width !== a.width || b.height !== a.height))
+      return Promise.reject(
+        new VisionError(
+          `encodeFrames: frames of ${a.width}x${a.height} and ${b.width}x${b.height}; a group's frames share one size`,
+          "invalid-argument",
+        ),
+      );
+    return this.enqueue(frames);
+  }
+
+  private enqueue(frames: readonly RgbImage[]): Promise<EncodedImage> {
+    try {
+      for (const f of frames) this.check(f.rgb, f.width, f.height);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     this.pending++;
-    const run = this.queue.then(() => {
-      const image = this.sizing ? sizeImage({ rgb, width, height }, this.sizing) : { rgb, width, height };
-      return this.encodeNow(image.rgb, image.width, image.height);
-    });
+    const run = this.queue.then(() => this.encodeNow(frames));
     this.queue = run.then(
       () => this.settled(),
       () => this.settled(),
@@ -227,7 +262,7 @@ class MtmdImageEncoder implements ImageEncoder {
       );
   }
 
-  private async encodeNow(rgb: Uint8Array, width: number, height: number): Promise<EncodedImage> {
+  private async encodeNow(frames: readonly RgbImage[]): Promise<EncodedImage> {
     if (this.closed || !this.ctx) throw new VisionError("the image encoder has been closed", "closed");
     // mtmd keeps the model's vocabulary pointer: refuse to run once the model is freed
     if (!modelAlive(this.model))
@@ -236,27 +271,41 @@ class MtmdImageEncoder implements ImageEncoder {
         "closed",
       );
     const { api, ctx } = this;
+    const { width, height } = frames[0];
+    const what = frames.length === 1 ? "image" : "frame pair";
     const mark = this.lib.log.mark();
-    const failed = (what: string) =>
+    const failed = (message: string) =>
       new VisionError(
-        `${what} (${width}x${height} image): ${this.lib.log.errorsSince(mark) || "no reason logged"}`,
+        `${message} (${width}x${height} ${what}): ${this.lib.log.errorsSince(mark) || "no reason logged"}`,
         "encode-failed",
       );
-    const bitmap = api.mtmd_bitmap_init(width, height, rgb);
-    if (!bitmap) throw failed("mtmd_bitmap_init failed");
+    const bitmaps: unknown[] = [];
     const chunks = api.mtmd_input_chunks_init();
     try {
+      for (const frame of frames) {
+        const bitmap = api.mtmd_bitmap_init(frame.width, frame.height, frame.rgb);
+        if (!bitmap) throw failed("mtmd_bitmap_init failed");
+        bitmaps.push(bitmap);
+        // a frame pair goes in as two adjacent mergeable bitmaps: mtmd_tokenize makes them one chunk
+        if (frames.length > 1) api.mtmd_bitmap_set_mergeable(bitmap, true);
+      }
+      const marker = this.lib.marker.repeat(frames.length);
       const text = {
-        text: this.lib.marker,
-        text_len: Buffer.byteLength(this.lib.marker),
+        text: marker,
+        text_len: Buffer.byteLength(marker),
         add_special: false,
         parse_special: true,
       };
-      const rc = await callAsync<number>(api.mtmd_tokenize, ctx, chunks, text, [bitmap], 1);
-      if (rc === 2) throw failed("libmtmd could not preprocess the image");
+      const rc = await callAsync<number>(api.mtmd_tokenize, ctx, chunks, text, bitmaps, bitmaps.length);
+      if (rc === 2) throw failed(`libmtmd could not preprocess the ${what}`);
       if (rc !== 0) throw failed(`mtmd_tokenize returned ${rc}`);
-      const chunk = this.imageChunk(chunks);
-      if (!chunk) throw failed("mtmd_tokenize produced no image chunk");
+      const images = this.imageChunks(chunks);
+      if (images.length !== 1)
+        throw failed(
+          `mtmd_tokenize made ${images.length} image chunks of ${frames.length} frame(s)` +
+            (frames.length > 1 ? ": this vision tower does not merge video frames" : ""),
+        );
+      const chunk = images[0];
       const nTokens = Number(api.mtmd_input_chunk_get_n_tokens(chunk));
       const nPos = api.mtmd_input_chunk_get_n_pos(chunk) as number;
       const encoded = await callAsync<number>(api.mtmd_encode_chunk, ctx, chunk);
@@ -268,17 +317,18 @@ class MtmdImageEncoder implements ImageEncoder {
       return { nTokens, width: this.width, embeddings, positions, nPos };
     } finally {
       api.mtmd_input_chunks_free(chunks);
-      api.mtmd_bitmap_free(bitmap);
+      for (const bitmap of bitmaps) api.mtmd_bitmap_free(bitmap);
     }
   }
 
-  private imageChunk(chunks: unknown): unknown {
+  private imageChunks(chunks: unknown): unknown[] {
     const n = Number(this.api.mtmd_input_chunks_size(chunks));
+    const images: unknown[] = [];
     for (let i = 0; i < n; i++) {
       const chunk = this.api.mtmd_input_chunks_get(chunks, i);
-      if (this.api.mtmd_input_chunk_get_type(chunk) === CHUNK_TYPE.IMAGE) return chunk;
+      if (this.api.mtmd_input_chunk_get_type(chunk) === CHUNK_TYPE.IMAGE) images.push(chunk);
     }
-    return undefined;
+    return images;
   }
 
   /** Rows t, y, x of the decoder positions relative to the image's first position. */

@@ -10,7 +10,6 @@ import {
   openReference,
   Qwen3_5VisionReference,
   sequencePositions,
-  videoTimestamps,
 } from "../../src/reference/index.js";
 import { rope } from "../../src/reference/ops.js";
 import { maxDiff, random } from "./numeric.js";
@@ -184,11 +183,6 @@ describe("text reference with multimodal inputs", () => {
       assert.ok(maxDiff([...first, ...rest], whole) < 1e-12);
       // the image's positions matter: the same rows at plain positions give other logits
       assert.ok(maxDiff(ref.forward({ mixed }, ref.newCache()).logits, whole) > 1e-6);
-    });
-
-    it("times video groups as HF's processor does", () => {
-      // frames 0, 12, 24, 36, 48 at 24 fps, padded with 48: groups (0, 12), (24, 36), (48, 48)
-      assert.deepEqual(videoTimestamps([0, 12, 24, 36, 48], 24, 2), [0.25, 1.25, 2]);
     });
   });
 });

@@ -21,6 +21,9 @@ const encoded: { width: number; height: number }[] = [];
 /** Token rows on a 32-pixel grid: grid h x w rows, positions (0, row, col), span max(h, w). */
 function gridEncoder(): ImageEncoder {
   return {
+    encodeFrames(frames) {
+      return this.encode(frames[0].rgb, frames[0].width, frames[0].height);
+    },
     async encode(_rgb, width, height): Promise<EncodedImage> {
       encoded.push({ width, height });
       const [gh, gw] = [Math.ceil(height / 32), Math.ceil(width / 32)];

@@ -60,22 +60,3 @@ export function sequencePositions(
   }
   return { t, h, w, next };
 }
-
-/**
- * Seconds shown before each temporal group of a video (HF `Qwen3VLProcessor._calculate_timestamps`):
- * the sampled frame indices are padded with the last up to a multiple of temporal_patch_size, and
- * each group shows the mean time of its first and last frame.
- */
-export function videoTimestamps(
-  frameIndices: readonly number[],
-  fps: number,
-  temporalPatchSize: number,
-): number[] {
-  const idx = [...frameIndices];
-  while (idx.length % temporalPatchSize !== 0) idx.push(idx[idx.length - 1]);
-  const out: number[] = [];
-  for (let i = 0; i < idx.length; i += temporalPatchSize) {
-    out.push((idx[i] / fps + idx[i + temporalPatchSize - 1] / fps) / 2);
-  }
-  return out;
-}

@@ -35,6 +35,8 @@ export function bindMtmd(path: string) {
     // bitmaps (RGB, nx * ny * 3 bytes, copied by mtmd_bitmap_init)
     mtmd_bitmap_init: lib.func("void *mtmd_bitmap_init(uint32_t nx, uint32_t ny, const uint8_t *data)"),
     mtmd_bitmap_free: lib.func("void mtmd_bitmap_free(void *bitmap)"),
+    // two adjacent mergeable bitmaps of one size become one chunk (a Qwen-VL temporal group)
+    mtmd_bitmap_set_mergeable: lib.func("void mtmd_bitmap_set_mergeable(void *bitmap, bool mergeable)"),
 
     // tokenize into chunks
     mtmd_input_chunks_init: lib.func("void *mtmd_input_chunks_init()"),
