@@ -12,10 +12,8 @@ import { makeTinyModel } from "../../src/checkpoint/index.js";
 import type { VideoInputOptions } from "../../src/server/index.js";
 import type { EncodedImage, ImageEncoder } from "../../src/vision/index.js";
 import { pngOf } from "../vision/images.js";
-import { greyClip, hasFfmpeg } from "../vision/videos.js";
+import { greyClip } from "../vision/videos.js";
 import { MODEL_NAME, startTinyServer, type TinyServer } from "./tiny-server.js";
-
-const skip = hasFfmpeg ? false : "ffmpeg and ffprobe are not on PATH (apt-get install ffmpeg)";
 
 let t: TinyServer;
 /** Each encoder call: the frames it got and their size. */
@@ -58,7 +56,7 @@ const videoPart = (bytes: Uint8Array) => ({
   video_url: { url: dataUrl("video/mp4", bytes) },
 });
 
-describe("video input", { skip }, () => {
+describe("video input", () => {
   before(async () => {
     t = await startTinyServer({
       makeModel: (out) => makeTinyModel({ arch: "qwen3_5", out, seed: 7 }),

@@ -1,21 +1,27 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, it } from "node:test";
+import { convertMmproj, convertToGguf, makeTinyModel } from "../../src/checkpoint/index.js";
 import { loadLlama } from "../../src/llama/index.js";
 import { openImageEncoder, type VisionError } from "../../src/vision/index.js";
 
-// Encoding needs a text model GGUF and its mmproj; Rio's tiny vision converter lives elsewhere, so this runs
-// only when both are given, e.g. from `rio make-tiny --arch qwen3_5 --vision` + `rio convert`:
-//   RIO_TEST_VISION_MODEL=model.gguf RIO_TEST_VISION_MMPROJ=model.mmproj.gguf node --test …
-const modelPath = process.env.RIO_TEST_VISION_MODEL;
-const mmprojPath = process.env.RIO_TEST_VISION_MMPROJ;
-const skip = modelPath && mmprojPath ? false : "set RIO_TEST_VISION_MODEL and RIO_TEST_VISION_MMPROJ";
+// a tiny Qwen3.5 with a vision tower, converted as `rio convert` does: the text GGUF and its mmproj
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "rio-mtmd-encode-"));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+makeTinyModel({ arch: "qwen3_5", out: path.join(root, "hf"), seed: 2, vision: true });
+const modelPath = path.join(root, "model.gguf");
+const mmprojPath = path.join(root, "model.mmproj.gguf");
+convertToGguf(path.join(root, "hf"), modelPath, { quant: "f16" });
+convertMmproj(path.join(root, "hf"), mmprojPath, { type: "f16" });
 
 /** A deterministic RGB test pattern. */
 function pattern(width: number, height: number): Uint8Array {
   return new Uint8Array(width * height * 3).map((_, i) => (i * 37) % 256);
 }
 
-describe("ImageEncoder", { skip }, () => {
+describe("ImageEncoder", () => {
   it("encodes an image to nTokens rows of n_embd_inp floats with t, y, x positions", async () => {
     const model = loadLlama().loadModel(modelPath as string);
     const encoder = await openImageEncoder({ mmprojPath: mmprojPath as string, model, threads: 1 });

@@ -7,12 +7,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { readVideoFrames, temporalGroups, type VideoInputError } from "../../src/vision/index.js";
 import { pngOf } from "./images.js";
-import { greyClip, hasFfmpeg, levelOf } from "./videos.js";
+import { greyClip, levelOf } from "./videos.js";
 
-const skip = hasFfmpeg ? false : "ffmpeg and ffprobe are not on PATH (apt-get install ffmpeg)";
 const meanOf = (rgb: Uint8Array) => rgb.reduce((s, v) => s + v, 0) / rgb.length;
 
-describe("readVideoFrames", { skip }, () => {
+describe("readVideoFrames", () => {
   it("samples 2 frames a second, sized for the processor, with each group's mean time", async () => {
     // 12 frames at 6 fps (2 s): int(12 / 6 * 2) = 4 frames, linspace(0, 11, 4).round() = 0, 4, 7, 11
     const video = await readVideoFrames(greyClip({ frames: 12, fps: 6, width: 80, height: 48 }));

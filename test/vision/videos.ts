@@ -7,9 +7,6 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Whether ffmpeg and ffprobe run here (.ci/run installs Debian's ffmpeg). */
-export const hasFfmpeg = ["ffmpeg", "ffprobe"].every((tool) => spawnSync(tool, ["-version"]).status === 0);
-
 /** The grey level of source frame k. */
 export const levelOf = (k: number): number => (k * 20) % 256;
 
