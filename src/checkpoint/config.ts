@@ -1,11 +1,7 @@
-/**
- * @module loadTextConfig: reads a checkpoint's config.json, unwraps the Qwen3.5 `text_config`,
- * validates it with zod and applies Hugging Face's defaults.
- */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { CheckpointError } from "./errors.js";
+import { readJsonFile } from "./read-json.js";
 import { type LayerType, MODEL_TYPES, type ModelType, need, type TextConfig } from "./text-config.js";
 
 const posInt = z.number().int().positive();
@@ -95,13 +91,7 @@ type Parsed = Omit<z.infer<z.ZodObject<typeof baseFields>>, "intermediate_size">
  */
 export function loadTextConfig(dir: string): TextConfig {
   const file = path.join(dir, "config.json");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new CheckpointError(`${file}: cannot read config (${(err as Error).message})`, file);
-  }
-  return parseTextConfig(raw, file);
+  return parseTextConfig(readJsonFile(file), file);
 }
 
 /** Validates an already-parsed config.json object; `file` is only used in error messages. */

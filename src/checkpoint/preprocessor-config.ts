@@ -1,11 +1,6 @@
-/**
- * @module preprocessor_config.json of a vision checkpoint: Qwen2-VL's image processor settings, which
- * Qwen3-VL and Qwen3.5 use (HF `Qwen2VLImageProcessor`), with HF's spellings and defaults: the patch and
- * merge sizes, the smart_resize pixel bounds and the normalisation.
- */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CheckpointError } from "./errors.js";
+import { readJsonFile } from "./read-json.js";
 
 /** preprocessor_config.json fields the image pipeline reads. */
 export interface PreprocessorConfig {
@@ -77,11 +72,5 @@ export function parsePreprocessorConfig(raw: unknown, file: string): Preprocesso
 /** `dir/preprocessor_config.json`. */
 export function loadPreprocessorConfig(dir: string): PreprocessorConfig {
   const file = join(dir, "preprocessor_config.json");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new CheckpointError(`${file}: cannot read (${(err as Error).message})`, file);
-  }
-  return parsePreprocessorConfig(raw, file);
+  return parsePreprocessorConfig(readJsonFile(file), file);
 }

@@ -1,12 +1,7 @@
-/**
- * @module The vision tower of Qwen3.5 checkpoints (transformers' Qwen3_5VisionConfig, a Qwen3-VL vision
- * tower without deepstack): its `vision_config` fields, spelled as in config.json, validated with zod,
- * and the `model.visual.*` tensors it implies.
- */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { CheckpointError } from "./errors.js";
+import { readJsonFile } from "./read-json.js";
 
 /** `vision_config` of a Qwen3.5 / Qwen3-VL checkpoint, with HF's defaults applied. */
 export interface VisionConfig {
@@ -102,12 +97,7 @@ export function parseVisionConfig(raw: unknown, file: string): VisionConfig {
  */
 export function loadVisionConfig(dir: string): VisionConfig | undefined {
   const file = path.join(dir, "config.json");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, "utf8"));
-  } catch (err) {
-    throw new CheckpointError(`${file}: cannot read config (${(err as Error).message})`, file);
-  }
+  const raw = readJsonFile(file);
   const vision = (raw as Record<string, unknown> | null)?.vision_config;
   return vision === undefined || vision === null ? undefined : parseVisionConfig(vision, file);
 }

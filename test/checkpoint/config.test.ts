@@ -219,7 +219,7 @@ test("unreadable config.json", () => {
   const dir = dirWith("{oops");
   assert.throws(
     () => loadTextConfig(dir),
-    (err: unknown) => err instanceof CheckpointError && /cannot read config/.test(err.message),
+    (err: unknown) => err instanceof CheckpointError && /cannot read/.test(err.message),
   );
-  assert.throws(() => loadTextConfig("/nonexistent-dir"), /nonexistent-dir\/config.json: cannot read config/);
+  assert.throws(() => loadTextConfig("/nonexistent-dir"), /nonexistent-dir\/config.json: cannot read/);
 });

@@ -11,37 +11,13 @@ import { after, before, test } from "node:test";
 import jpeg from "jpeg-js";
 import type OpenAI from "openai";
 import { makeTinyModel } from "../../src/checkpoint/index.js";
-import type { EncodedImage, ImageEncoder } from "../../src/vision/index.js";
 import { pngOf } from "../vision/images.js";
+import { gridEncoder } from "./grid-encoder.js";
 import { MODEL_NAME, startTinyServer, type TinyServer } from "./tiny-server.js";
 
 let t: TinyServer;
-const encoded: { width: number; height: number }[] = [];
-
-/** Token rows on a 32-pixel grid: grid h x w rows, positions (0, row, col), span max(h, w). */
-function gridEncoder(): ImageEncoder {
-  return {
-    encodeFrames(frames) {
-      return this.encode(frames[0].rgb, frames[0].width, frames[0].height);
-    },
-    async encode(_rgb, width, height): Promise<EncodedImage> {
-      encoded.push({ width, height });
-      const [gh, gw] = [Math.ceil(height / 32), Math.ceil(width / 32)];
-      const n = gh * gw;
-      const size = t.model.embeddings.hiddenSize;
-      const embeddings = new Float32Array(n * size);
-      const positions = new Int32Array(3 * n);
-      for (let i = 0; i < n; i++) {
-        embeddings.set(t.model.embeddings.row(200 + i), i * size);
-        positions[n + i] = Math.floor(i / gw);
-        positions[2 * n + i] = i % gw;
-      }
-      return { nTokens: n, width: size, embeddings, positions, nPos: Math.max(gh, gw) };
-    },
-    close() {},
-    usesMrope: true,
-  };
-}
+const encoded: string[] = [];
+const standIn = () => gridEncoder(() => t.model, 200, encoded);
 
 // Qwen3.5's text model (M-RoPE): the grid positions are what llama.cpp gets for an image
 const qwen3_5 = (out: string) => makeTinyModel({ arch: "qwen3_5", out, seed: 7 });
@@ -51,7 +27,7 @@ let imageUrl: string;
 before(async () => {
   t = await startTinyServer({
     makeModel: qwen3_5,
-    vision: { encoder: gridEncoder(), maxImages: 3, maxImagePixels: 512 * 512 },
+    vision: { encoder: standIn(), maxImages: 3, maxImagePixels: 512 * 512 },
   });
   imageServer = http.createServer((_req, res) => res.end(pngOf(64, 64)));
   await new Promise<void>((resolve) => imageServer.listen(0, "127.0.0.1", resolve));
@@ -99,10 +75,7 @@ test("a PNG and a JPEG as data URLs, two images in one message: the prompt count
     { type: "image_url", image_url: { url: png(96, 64) } },
     { type: "image_url", image_url: { url: jpg(64, 64) } },
   ]);
-  assert.deepEqual(encoded, [
-    { width: 96, height: 64 },
-    { width: 64, height: 64 },
-  ]);
+  assert.deepEqual(encoded, ["image 96x64", "image 64x64"]);
   // 96 x 64 is a 2 x 3 grid (6 rows), 64 x 64 a 2 x 2 grid (4 rows); each replaces one placeholder
   assert.equal(r.usage?.prompt_tokens, textPromptTokens("What differs?", 2) - 2 + 6 + 4);
   assert.equal(r.choices[0].finish_reason, "length");
@@ -118,7 +91,7 @@ test("an http image URL is fetched only where the address policy allows", async 
   assert.match(refused.body.error.message, /loopback/);
   const allowed = await startTinyServer({
     makeModel: qwen3_5,
-    vision: { encoder: gridEncoder(), fetch: { allowCidrs: ["127.0.0.1/32"] } },
+    vision: { encoder: standIn(), fetch: { allowCidrs: ["127.0.0.1/32"] } },
   });
   try {
     const r = await allowed.post("/v1/chat/completions", {

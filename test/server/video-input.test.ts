@@ -10,9 +10,9 @@ import { after, before, describe, it } from "node:test";
 import type OpenAI from "openai";
 import { makeTinyModel } from "../../src/checkpoint/index.js";
 import type { VideoInputOptions } from "../../src/server/index.js";
-import type { EncodedImage, ImageEncoder } from "../../src/vision/index.js";
 import { pngOf } from "../vision/images.js";
 import { greyClip } from "../vision/videos.js";
+import { gridEncoder } from "./grid-encoder.js";
 import { MODEL_NAME, startTinyServer, type TinyServer } from "./tiny-server.js";
 
 let t: TinyServer;
@@ -20,34 +20,7 @@ let t: TinyServer;
 const calls: string[] = [];
 const video: VideoInputOptions = { maxSeconds: 3 };
 
-/** Token rows on a 32-pixel grid: grid h x w rows, positions (0, row, col), span max(h, w). */
-function gridEncoder(): ImageEncoder {
-  const block = (width: number, height: number): EncodedImage => {
-    const [gh, gw] = [Math.ceil(height / 32), Math.ceil(width / 32)];
-    const n = gh * gw;
-    const size = t.model.embeddings.hiddenSize;
-    const embeddings = new Float32Array(n * size);
-    const positions = new Int32Array(3 * n);
-    for (let i = 0; i < n; i++) {
-      embeddings.set(t.model.embeddings.row(300 + i), i * size);
-      positions[n + i] = Math.floor(i / gw);
-      positions[2 * n + i] = i % gw;
-    }
-    return { nTokens: n, width: size, embeddings, positions, nPos: Math.max(gh, gw) };
-  };
-  return {
-    async encode(_rgb, width, height) {
-      calls.push(`image ${width}x${height}`);
-      return block(width, height);
-    },
-    async encodeFrames(frames) {
-      calls.push(`${frames.length} frames ${frames[0].width}x${frames[0].height}`);
-      return block(frames[0].width, frames[0].height);
-    },
-    close() {},
-    usesMrope: true,
-  };
-}
+const standIn = () => gridEncoder(() => t.model, 300, calls);
 
 const dataUrl = (mime: string, bytes: Uint8Array) =>
   `data:${mime};base64,${Buffer.from(bytes).toString("base64")}`;
@@ -60,7 +33,7 @@ describe("video input", () => {
   before(async () => {
     t = await startTinyServer({
       makeModel: (out) => makeTinyModel({ arch: "qwen3_5", out, seed: 7 }),
-      vision: { encoder: gridEncoder(), video },
+      vision: { encoder: standIn(), video },
     });
   });
   after(() => t?.close());
@@ -170,7 +143,7 @@ describe("video input", () => {
     }
     const off = await startTinyServer({
       makeModel: (out) => makeTinyModel({ arch: "qwen3_5", out, seed: 7 }),
-      vision: { encoder: gridEncoder(), video: false },
+      vision: { encoder: standIn(), video: false },
     });
     const plain = await startTinyServer();
     try {
