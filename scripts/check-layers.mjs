@@ -8,15 +8,16 @@ const allowed = {
   tokenizer: [],
   llama: [],
   kernels: [],
-  tools: [],
+  tools: ["detection", "vision"],
   vision: ["llama", "checkpoint"],
+  detection: ["vision"],
   reference: ["checkpoint", "vision"],
   tasks: ["tokenizer"],
   eval: ["tasks", "decoding", "engine", "tokenizer"],
   engine: ["llama", "checkpoint", "tokenizer", "kernels"],
   decoding: ["engine", "tokenizer", "kernels"],
   agent: ["decoding", "tokenizer", "tools"],
-  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision"],
+  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision", "detection"],
   cli: [
     "checkpoint",
     "tokenizer",
@@ -30,6 +31,7 @@ const allowed = {
     "agent",
     "tools",
     "vision",
+    "detection",
   ],
 };
 

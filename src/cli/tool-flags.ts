@@ -4,6 +4,7 @@
  * (BRAVE_API_KEY, TAVILY_API_KEY), never from flags that other users can read in the process list.
  */
 import { type Command, InvalidArgumentError } from "commander";
+import type { Detector } from "../detection/index.js";
 import { DEFAULT_TOOL_STEPS } from "../server/index.js";
 import {
   BUILTIN_TOOL_NAMES,
@@ -60,7 +61,7 @@ export function addToolOptions(command: Command): Command {
  * The tools the flags name (none when --builtin-tools is absent); throws when a named tool is not set up,
  * such as search with no provider.
  */
-export function toolsFromFlags(flags: ToolFlags): BuiltinTool[] {
+export function toolsFromFlags(flags: ToolFlags, detector?: Detector): BuiltinTool[] {
   const render = flags.fetchRender;
   return builtinTools(flags.builtinTools ?? [], {
     fetch: {
@@ -68,6 +69,7 @@ export function toolsFromFlags(flags: ToolFlags): BuiltinTool[] {
       ...(render ? { render: typeof render === "string" ? { executablePath: render } : {} } : {}),
     },
     search: { provider: flags.searchProvider, searxngUrl: flags.searxngUrl },
+    ...(detector && { detect: { detector } }),
   });
 }
 

@@ -8,6 +8,7 @@ import { apiKeyChecker } from "./auth.js";
 import { chatCompletions } from "./chat-route.js";
 import { completions } from "./completion-route.js";
 import type { ServerContext } from "./context.js";
+import { detectionRoutes } from "./detection-route.js";
 import { ApiError, toApiError } from "./errors.js";
 import { infoRoutes } from "./info-routes.js";
 import { responsesRoutes } from "./responses/routes.js";
@@ -58,6 +59,7 @@ export function buildApp(server: ServerContext, opts: AppOptions): FastifyInstan
   app.post("/v1/chat/completions", chatCompletions(server));
   app.post("/v1/completions", completions(server));
   responsesRoutes(app, server);
+  detectionRoutes(app, server);
   infoRoutes(app, server, opts.draining);
   return app;
 }

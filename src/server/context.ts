@@ -5,6 +5,7 @@
 import type { ToolRunner } from "../agent/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { Admission } from "./admission.js";
+import type { DetectionOptions } from "./detection-route.js";
 import type { GenerationDefaults } from "./generation-options.js";
 import type { VisionOptions } from "./media-input.js";
 import type { Metrics } from "./metrics.js";
@@ -29,4 +30,6 @@ export interface ServerContext {
   toolSteps: number;
   /** How image and video parts are taken; undefined when the model has no vision encoder. */
   vision: VisionOptions | undefined;
+  /** POST /v1/rio/detections; undefined when the operator did not enable it. */
+  detection: DetectionOptions | undefined;
 }

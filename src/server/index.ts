@@ -12,6 +12,7 @@ export {
   type ResponseToolCall,
   toolCallFormat,
 } from "./chat-output.js";
+export { DEFAULT_DETECTION_BYTES, type DetectionOptions } from "./detection-route.js";
 export { ApiError, type ErrorBody } from "./errors.js";
 export { DEFAULT_MAX_VIDEO_FRAMES, type VideoInputOptions, type VisionOptions } from "./media-input.js";
 export { DEFAULT_TOOL_STEPS, type RioServer, type ServerOptions, startServer } from "./server.js";

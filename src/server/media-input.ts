@@ -110,7 +110,14 @@ const urlOf = (field: UrlField) => (typeof field === "string" ? field : field.ur
 
 async function imageItem(vision: VisionOptions, url: UrlField, param: string, signal?: AbortSignal) {
   const maxBytes = vision.maxImageBytes ?? 20 * 2 ** 20;
-  const bytes = await mediaBytes(vision, urlOf(url), `${param}.image_url.url`, "image", maxBytes, signal);
+  const bytes = await mediaBytes(
+    vision.fetch,
+    urlOf(url),
+    `${param}.image_url.url`,
+    "image",
+    maxBytes,
+    signal,
+  );
   try {
     const image = decodeImage(bytes, vision.maxImagePixels ?? MAX_IMAGE_PIXELS);
     return await vision.encoder.encode(image.rgb, image.width, image.height);
@@ -128,7 +135,14 @@ async function videoItem(
   signal?: AbortSignal,
 ): Promise<VideoEmbeddings> {
   const { maxVideos: _, maxBytes = 32 * 2 ** 20, ...read } = videoOptions(vision);
-  const bytes = await mediaBytes(vision, urlOf(url), `${param}.video_url.url`, "video", maxBytes, signal);
+  const bytes = await mediaBytes(
+    vision.fetch,
+    urlOf(url),
+    `${param}.video_url.url`,
+    "video",
+    maxBytes,
+    signal,
+  );
   try {
     const video = await readVideoFrames(bytes, {
       ...read,
@@ -146,8 +160,12 @@ async function videoItem(
   }
 }
 
-async function mediaBytes(
-  vision: VisionOptions,
+/**
+ * The bytes of a media URL: a base64 data URL, or an http(s) URL fetched under `fetch`'s address policy.
+ * @throws ApiError (400) naming `param`: not base64, larger than maxBytes, not a data or http(s) URL, or refused
+ */
+export async function mediaBytes(
+  fetch: VisionOptions["fetch"],
   url: string,
   param: string,
   kind: "image" | "video",
@@ -170,9 +188,9 @@ async function mediaBytes(
     );
   try {
     const { body } = await fetchBytes(url, {
-      ...vision.fetch,
+      ...fetch,
       maxBytes,
-      timeMs: vision.fetch?.timeMs ?? 10_000,
+      timeMs: fetch?.timeMs ?? 10_000,
       signal,
     });
     return body;

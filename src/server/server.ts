@@ -11,6 +11,7 @@ import { Admission } from "./admission.js";
 import { buildApp } from "./app.js";
 import { toolCallFormat } from "./chat-output.js";
 import type { ServerContext } from "./context.js";
+import type { DetectionOptions } from "./detection-route.js";
 import type { VisionOptions } from "./media-input.js";
 import { Metrics } from "./metrics.js";
 import { ResponseStore } from "./responses/store.js";
@@ -52,6 +53,8 @@ export interface ServerOptions {
   toolSteps?: number;
   /** Image and video input through the model's vision encoder (its owner closes it after the server); none by default. */
   vision?: VisionOptions;
+  /** POST /v1/rio/detections with this detector (its owner closes it after the server); off by default. */
+  detection?: DetectionOptions;
 }
 
 /** Tool rounds of one answer when the operator does not say. */
@@ -111,6 +114,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     tools,
     toolSteps: opts.toolSteps ?? DEFAULT_TOOL_STEPS,
     vision: opts.vision,
+    detection: opts.detection,
     metrics: new Metrics({
       queueDepth: () => opts.scheduler.queueDepth,
       activeSequences: () => opts.scheduler.activeSequences,

@@ -5,6 +5,7 @@
  * (plus fields for logs), never throwing. The server and CLI pick them with `builtinTools(names, options)`.
  */
 export { type CodeLanguage, type CodeRunData, type CodeTool, codeTool } from "./code/index.js";
+export { DETECT_LIMITS, type DetectToolOptions, detectObjectsTool } from "./detect/index.js";
 export {
   type AddressPolicy,
   FETCH_LIMITS,

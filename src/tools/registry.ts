@@ -3,16 +3,19 @@
  * names are refused with the list of known ones before any tool is made, so a typo fails at startup.
  */
 import { codeTool } from "./code/index.js";
+import { type DetectToolOptions, detectObjectsTool } from "./detect/index.js";
 import { type FetchToolOptions, webFetchTool } from "./fetch/index.js";
 import { type ProviderOptions, webSearchTool } from "./search/index.js";
 import type { BuiltinTool } from "./tool.js";
 
-export const BUILTIN_TOOL_NAMES = ["code", "fetch", "search"] as const;
+export const BUILTIN_TOOL_NAMES = ["code", "fetch", "search", "detect_objects"] as const;
 export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];
 
 /** Each tool's own settings; the search tool also reads its provider from `env`. */
 export interface BuiltinToolOptions {
   fetch?: FetchToolOptions;
+  /** detect_objects; its URLs follow `fetch.allowPrivate` unless set here. */
+  detect?: DetectToolOptions;
   search?: ProviderOptions;
   env?: NodeJS.ProcessEnv;
 }
@@ -34,6 +37,7 @@ export function builtinTools(names: readonly string[], options: BuiltinToolOptio
     code: () => codeTool(),
     fetch: () => webFetchTool(options.fetch),
     search: () => webSearchTool(options.search, options.env),
+    detect_objects: () => detectObjectsTool({ allowPrivate: options.fetch?.allowPrivate, ...options.detect }),
   };
   return [...new Set(names as readonly BuiltinToolName[])].map((name) => make[name]());
 }

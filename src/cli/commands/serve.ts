@@ -6,6 +6,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Command } from "commander";
+import { centernetDetector } from "../../detection/index.js";
 import { startServer } from "../../server/index.js";
 import { integerParser, oneOf } from "../parsers.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
@@ -24,6 +25,8 @@ interface ServeFlags extends ModelFlags, ToolFlags {
   reasoningBudget?: number;
   shutdownGrace: number;
   dataDir?: string;
+  detection?: boolean;
+  detectionModel?: string;
 }
 
 /** Where Rio keeps what it writes for itself (the response store): $RIO_DATA_DIR, else ~/.local/share/rio. */
@@ -83,11 +86,20 @@ export function register(program: Command): void {
     .option(
       "--data-dir <dir>",
       "folder of the stored responses of /v1/responses (default: env RIO_DATA_DIR, else ~/.local/share/rio)",
+    )
+    .option("--detection", "serve POST /v1/rio/detections with the shipped CenterNet COCO detector")
+    .option(
+      "--detection-model <dir>",
+      "a folder with your own centernet.json and weights (same inputs and outputs) for the endpoint and detect_objects; implies --detection",
     );
   addModelOptions(command, { ctx: 16384 });
   addToolOptions(command);
   command.action(async (flags: ServeFlags) => {
-    const builtinTools = toolsFromFlags(flags);
+    const detector =
+      flags.detection || flags.detectionModel
+        ? centernetDetector({ modelDir: flags.detectionModel })
+        : undefined;
+    const builtinTools = toolsFromFlags(flags, detector);
     const session = openSession(flags, { maxSequences: flags.maxSequences, maxQueue: flags.maxQueue });
     const encoder = await openVision(session, flags);
     const server = await startServer({
@@ -103,6 +115,9 @@ export function register(program: Command): void {
       dataDir: flags.dataDir ?? defaultDataDir(),
       builtinTools,
       toolSteps: flags.toolSteps,
+      ...(detector && {
+        detection: { detector, fetch: { allowPrivate: flags.fetchAllowPrivate === true } },
+      }),
       ...(encoder && {
         vision: {
           encoder,
@@ -114,6 +129,7 @@ export function register(program: Command): void {
     const toolNote = [
       ...(builtinTools.length > 0 ? [builtinTools.map((t) => t.name).join(", ")] : []),
       ...(encoder ? ["image input"] : []),
+      ...(detector ? ["object detection"] : []),
     ]
       .map((note, i) => (i === 0 ? ` with ${note}` : `, ${note}`))
       .join("");
@@ -123,6 +139,7 @@ export function register(program: Command): void {
         `rio serve: ${signal}, finishing running requests (up to ${flags.shutdownGrace} ms)\n`,
       );
       await server.close(flags.shutdownGrace);
+      await detector?.close();
       session.close();
       process.exit(0);
     };
