@@ -8,7 +8,8 @@ const allowed = {
   tokenizer: [],
   llama: [],
   kernels: [],
-  tools: [],
+  documents: [],
+  tools: ["documents"],
   vision: ["llama", "checkpoint"],
   reference: ["checkpoint", "vision"],
   tasks: ["tokenizer"],
@@ -16,7 +17,7 @@ const allowed = {
   engine: ["llama", "checkpoint", "tokenizer", "kernels"],
   decoding: ["engine", "tokenizer", "kernels"],
   agent: ["decoding", "tokenizer", "tools"],
-  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision"],
+  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision", "documents"],
   cli: [
     "checkpoint",
     "tokenizer",
@@ -30,6 +31,7 @@ const allowed = {
     "agent",
     "tools",
     "vision",
+    "documents",
   ],
 };
 

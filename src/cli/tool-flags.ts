@@ -13,7 +13,7 @@ import {
   PROVIDER_NAMES,
   type ProviderName,
 } from "../tools/index.js";
-import { integerParser, oneOf } from "./parsers.js";
+import { collect, integerParser, oneOf } from "./parsers.js";
 
 /** The flags addToolOptions defines. */
 export interface ToolFlags {
@@ -24,6 +24,10 @@ export interface ToolFlags {
   fetchRender?: boolean | string;
   searchProvider?: ProviderName;
   searxngUrl?: string;
+  /** Folders whose files the ocr tool (and, in serve, file parts) may name by path. */
+  fileRoot: string[];
+  /** OCR languages among the installed traineddata. */
+  ocrLanguages: string[];
 }
 
 /** Adds the tool flags to a command. */
@@ -51,6 +55,22 @@ export function addToolOptions(command: Command): Command {
       oneOf(PROVIDER_NAMES),
     )
     .option(
+      "--file-root <dir>",
+      "a folder whose files the ocr tool (and, for rio serve, file parts) may name by absolute path (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--ocr-languages <langs>",
+      "OCR languages, comma-separated, among the installed @tesseract.js-data packages",
+      (value: string) =>
+        value
+          .split(",")
+          .map((lang) => lang.trim())
+          .filter(Boolean),
+      ["eng"],
+    )
+    .option(
       "--searxng-url <url>",
       "a SearXNG instance with its JSON API on (default: env RIO_SEARXNG_URL); Brave and Tavily read BRAVE_API_KEY and TAVILY_API_KEY",
     );
@@ -68,6 +88,11 @@ export function toolsFromFlags(flags: ToolFlags): BuiltinTool[] {
       ...(render ? { render: typeof render === "string" ? { executablePath: render } : {} } : {}),
     },
     search: { provider: flags.searchProvider, searxngUrl: flags.searxngUrl },
+    ocr: {
+      allowPrivate: flags.fetchAllowPrivate === true,
+      roots: flags.fileRoot,
+      languages: flags.ocrLanguages,
+    },
   });
 }
 

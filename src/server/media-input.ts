@@ -69,7 +69,9 @@ export async function requestMedia(
     typeof message.content === "string" || !message.content
       ? []
       : message.content.flatMap((part, p) =>
-          part.type === "text" ? [] : [{ part, param: `${field}[${m}].content[${p}]` }],
+          part.type === "text" || part.type === "file"
+            ? []
+            : [{ part, param: `${field}[${m}].content[${p}]` }],
         ),
   );
   if (places.length === 0) return [];
@@ -106,11 +108,19 @@ export async function requestMedia(
 const videoOptions = (vision: VisionOptions): VideoInputOptions => vision.video || {};
 
 type UrlField = string | { url: string };
-const urlOf = (field: UrlField) => (typeof field === "string" ? field : field.url);
+/** The URL of an image or video part (a bare string or `{ url }`). */
+export const urlOf = (field: UrlField) => (typeof field === "string" ? field : field.url);
 
 async function imageItem(vision: VisionOptions, url: UrlField, param: string, signal?: AbortSignal) {
   const maxBytes = vision.maxImageBytes ?? 20 * 2 ** 20;
-  const bytes = await mediaBytes(vision, urlOf(url), `${param}.image_url.url`, "image", maxBytes, signal);
+  const bytes = await mediaBytes(
+    vision.fetch,
+    urlOf(url),
+    `${param}.image_url.url`,
+    "image",
+    maxBytes,
+    signal,
+  );
   try {
     const image = decodeImage(bytes, vision.maxImagePixels ?? MAX_IMAGE_PIXELS);
     return await vision.encoder.encode(image.rgb, image.width, image.height);
@@ -128,7 +138,14 @@ async function videoItem(
   signal?: AbortSignal,
 ): Promise<VideoEmbeddings> {
   const { maxVideos: _, maxBytes = 32 * 2 ** 20, ...read } = videoOptions(vision);
-  const bytes = await mediaBytes(vision, urlOf(url), `${param}.video_url.url`, "video", maxBytes, signal);
+  const bytes = await mediaBytes(
+    vision.fetch,
+    urlOf(url),
+    `${param}.video_url.url`,
+    "video",
+    maxBytes,
+    signal,
+  );
   try {
     const video = await readVideoFrames(bytes, {
       ...read,
@@ -146,11 +163,15 @@ async function videoItem(
   }
 }
 
-async function mediaBytes(
-  vision: VisionOptions,
+/**
+ * The bytes of a data URL or an http(s) URL (fetched under `fetch`'s address policy).
+ * @throws ApiError (400) naming `param`: not base64, over `maxBytes`, not such a URL, or refused by the fetch
+ */
+export async function mediaBytes(
+  fetch: VisionOptions["fetch"],
   url: string,
   param: string,
-  kind: "image" | "video",
+  kind: "image" | "video" | "file",
   maxBytes: number,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {
@@ -170,9 +191,9 @@ async function mediaBytes(
     );
   try {
     const { body } = await fetchBytes(url, {
-      ...vision.fetch,
+      ...fetch,
       maxBytes,
-      timeMs: vision.fetch?.timeMs ?? 10_000,
+      timeMs: fetch?.timeMs ?? 10_000,
       signal,
     });
     return body;

@@ -5,12 +5,14 @@
  */
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { ToolRunner } from "../agent/index.js";
+import { OcrEngine } from "../documents/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { BuiltinTool, ToolLimits } from "../tools/index.js";
 import { Admission } from "./admission.js";
 import { buildApp } from "./app.js";
 import { toolCallFormat } from "./chat-output.js";
 import type { ServerContext } from "./context.js";
+import type { DocumentInputOptions } from "./document-input.js";
 import type { VisionOptions } from "./media-input.js";
 import { Metrics } from "./metrics.js";
 import { ResponseStore } from "./responses/store.js";
@@ -52,6 +54,12 @@ export interface ServerOptions {
   toolSteps?: number;
   /** Image and video input through the model's vision encoder (its owner closes it after the server); none by default. */
   vision?: VisionOptions;
+  /**
+   * File parts (PDF, DOCX, HTML, Markdown, text, images) read as text. By default files are taken, with OCR
+   * in English when its traineddata is installed (the server makes and closes that engine); false refuses
+   * files. An `ocr` engine given here is its owner's to close.
+   */
+  documents?: DocumentInputOptions | false;
 }
 
 /** Tool rounds of one answer when the operator does not say. */
@@ -95,6 +103,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     await tools.close();
     throw error;
   });
+  const ownOcr = opts.documents === undefined ? defaultOcr() : undefined;
+  const documents = opts.documents === false ? undefined : (opts.documents ?? { ocr: ownOcr });
   const context: ServerContext = {
     model: opts.model,
     scheduler: opts.scheduler,
@@ -111,6 +121,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     tools,
     toolSteps: opts.toolSteps ?? DEFAULT_TOOL_STEPS,
     vision: opts.vision,
+    documents,
     metrics: new Metrics({
       queueDepth: () => opts.scheduler.queueDepth,
       activeSequences: () => opts.scheduler.activeSequences,
@@ -119,8 +130,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
   };
   const app = buildApp(context, {
     apiKey: opts.apiKey,
-    // images travel as base64 data URLs: room for a few of them when the model takes images
-    bodyLimit: opts.bodyLimit ?? (opts.vision ? 64 : 4) * 1024 * 1024,
+    // images and files travel as base64 data URLs: room for a few of them
+    bodyLimit: opts.bodyLimit ?? (opts.vision || documents ? 64 : 4) * 1024 * 1024,
     logger: opts.logger ?? { level: "info" },
     draining: () => admission.closing,
   });
@@ -129,6 +140,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     .catch(async (error) => {
       context.responses.close();
       await tools?.close();
+      await ownOcr?.close();
       throw error;
     });
   let closing: Promise<void> | undefined;
@@ -141,9 +153,19 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
         await app.close();
         context.responses.close();
         await tools?.close();
+        await ownOcr?.close();
         await stepsSettled(opts.scheduler);
       })();
       return closing;
     },
   };
+}
+
+// English OCR when its traineddata is installed; the Tesseract worker starts at the first image
+function defaultOcr(): OcrEngine | undefined {
+  try {
+    return new OcrEngine(["eng"]);
+  } catch {
+    return undefined;
+  }
 }

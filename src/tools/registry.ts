@@ -4,16 +4,18 @@
  */
 import { codeTool } from "./code/index.js";
 import { type FetchToolOptions, webFetchTool } from "./fetch/index.js";
+import { type OcrToolOptions, ocrTool } from "./ocr/index.js";
 import { type ProviderOptions, webSearchTool } from "./search/index.js";
 import type { BuiltinTool } from "./tool.js";
 
-export const BUILTIN_TOOL_NAMES = ["code", "fetch", "search"] as const;
+export const BUILTIN_TOOL_NAMES = ["code", "fetch", "search", "ocr"] as const;
 export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];
 
 /** Each tool's own settings; the search tool also reads its provider from `env`. */
 export interface BuiltinToolOptions {
   fetch?: FetchToolOptions;
   search?: ProviderOptions;
+  ocr?: OcrToolOptions;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -34,6 +36,7 @@ export function builtinTools(names: readonly string[], options: BuiltinToolOptio
     code: () => codeTool(),
     fetch: () => webFetchTool(options.fetch),
     search: () => webSearchTool(options.search, options.env),
+    ocr: () => ocrTool(options.ocr),
   };
   return [...new Set(names as readonly BuiltinToolName[])].map((name) => make[name]());
 }

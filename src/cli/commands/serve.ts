@@ -6,6 +6,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Command } from "commander";
+import { OcrEngine, shippedLanguages } from "../../documents/index.js";
 import { startServer } from "../../server/index.js";
 import { integerParser, oneOf } from "../parsers.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
@@ -88,6 +89,13 @@ export function register(program: Command): void {
   addToolOptions(command);
   command.action(async (flags: ServeFlags) => {
     const builtinTools = toolsFromFlags(flags);
+    // OCR for file parts and for images a model without vision reads (English traineddata ships with Rio)
+    const shipped = shippedLanguages();
+    const serverOcr = flags.ocrLanguages.every((lang) => shipped.includes(lang))
+      ? new OcrEngine(flags.ocrLanguages)
+      : undefined;
+    if (!serverOcr)
+      process.stderr.write(`rio serve: no OCR (traineddata installed: ${shipped.join(", ") || "none"})\n`);
     const session = openSession(flags, { maxSequences: flags.maxSequences, maxQueue: flags.maxQueue });
     const encoder = await openVision(session, flags);
     const server = await startServer({
@@ -103,6 +111,11 @@ export function register(program: Command): void {
       dataDir: flags.dataDir ?? defaultDataDir(),
       builtinTools,
       toolSteps: flags.toolSteps,
+      documents: {
+        ocr: serverOcr,
+        roots: flags.fileRoot,
+        fetch: { allowPrivate: flags.fetchAllowPrivate === true },
+      },
       ...(encoder && {
         vision: {
           encoder,
@@ -123,6 +136,7 @@ export function register(program: Command): void {
         `rio serve: ${signal}, finishing running requests (up to ${flags.shutdownGrace} ms)\n`,
       );
       await server.close(flags.shutdownGrace);
+      await serverOcr?.close();
       session.close();
       process.exit(0);
     };
