@@ -8,7 +8,8 @@ const allowed = {
   tokenizer: [],
   llama: [],
   kernels: [],
-  tools: ["detection", "vision"],
+  documents: [],
+  tools: ["detection", "vision", "documents"],
   vision: ["llama", "checkpoint"],
   detection: ["vision"],
   reference: ["checkpoint", "vision"],
@@ -17,7 +18,7 @@ const allowed = {
   engine: ["llama", "checkpoint", "tokenizer", "kernels"],
   decoding: ["engine", "tokenizer", "kernels"],
   agent: ["decoding", "tokenizer", "tools"],
-  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision", "detection"],
+  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision", "detection", "documents"],
   cli: [
     "checkpoint",
     "tokenizer",
@@ -32,6 +33,7 @@ const allowed = {
     "tools",
     "vision",
     "detection",
+    "documents",
   ],
 };
 

@@ -14,7 +14,7 @@ import {
   PROVIDER_NAMES,
   type ProviderName,
 } from "../tools/index.js";
-import { integerParser, oneOf } from "./parsers.js";
+import { collect, integerParser, oneOf } from "./parsers.js";
 
 /** The flags addToolOptions defines. */
 export interface ToolFlags {
@@ -25,6 +25,10 @@ export interface ToolFlags {
   fetchRender?: boolean | string;
   searchProvider?: ProviderName;
   searxngUrl?: string;
+  /** Folders whose files the ocr tool (and, in serve, file parts) may name by path. */
+  fileRoot: string[];
+  /** OCR languages among the installed traineddata. */
+  ocrLanguages: string[];
 }
 
 /** Adds the tool flags to a command. */
@@ -52,6 +56,22 @@ export function addToolOptions(command: Command): Command {
       oneOf(PROVIDER_NAMES),
     )
     .option(
+      "--file-root <dir>",
+      "a folder whose files the ocr tool (and, for rio serve, file parts) may name by absolute path (repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      "--ocr-languages <langs>",
+      "OCR languages, comma-separated, among the installed @tesseract.js-data packages",
+      (value: string) =>
+        value
+          .split(",")
+          .map((lang) => lang.trim())
+          .filter(Boolean),
+      ["eng"],
+    )
+    .option(
       "--searxng-url <url>",
       "a SearXNG instance with its JSON API on (default: env RIO_SEARXNG_URL); Brave and Tavily read BRAVE_API_KEY and TAVILY_API_KEY",
     );
@@ -70,6 +90,11 @@ export function toolsFromFlags(flags: ToolFlags, detector?: Detector): BuiltinTo
     },
     search: { provider: flags.searchProvider, searxngUrl: flags.searxngUrl },
     ...(detector && { detect: { detector } }),
+    ocr: {
+      allowPrivate: flags.fetchAllowPrivate === true,
+      roots: flags.fileRoot,
+      languages: flags.ocrLanguages,
+    },
   });
 }
 

@@ -31,13 +31,15 @@ export function templateMessages(messages: ChatRequestMessage[]): ChatMessage[] 
   }));
 }
 
-// text-only content stays a string, as before images existed (templates that index content as a string)
+// file parts are text by now (document-input.ts); text-only content stays a string, as before images existed (templates that index content as a string)
 function templateParts(parts: ChatRequestPart[]): string | ChatContentPart[] {
   const out = parts.map(
     (part): ChatContentPart =>
       part.type === "text"
         ? { type: "text", text: part.text }
-        : { type: part.type === "image_url" ? "image" : "video" },
+        : part.type === "file"
+          ? { type: "text", text: "" }
+          : { type: part.type === "image_url" ? "image" : "video" },
   );
   return out.every((part) => part.type === "text") ? out.map((part) => part.text).join("") : out;
 }

@@ -12,6 +12,7 @@ import { ChatFormat } from "./chat-format.js";
 import { activeTools, renderPrompt, templateMessages, toolCallOpening } from "./chat-messages.js";
 import type { ChoiceFields, EndpointFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
+import { chatDocuments } from "./document-input.js";
 import { serveGeneration } from "./generation-endpoint.js";
 import { generationOptions } from "./generation-options.js";
 import { requestMedia } from "./media-input.js";
@@ -60,11 +61,13 @@ export function chatCompletions(server: ServerContext) {
       answerPrefix: toolCallOpening(body.tool_choice, server.model.tokenizer, server.toolFormat),
       grammar: answerGrammar(answer),
     };
-    const messages = templateMessages(body.messages);
+    // files (and images a model without vision reads by OCR) become text first
+    const requestMessages = await chatDocuments(server, body.messages, "messages");
+    const messages = templateMessages(requestMessages);
     const enableThinking =
       body.reasoning_effort === "none" ? false : body.chat_template_kwargs?.enable_thinking;
     // media first: a video part is rendered with its temporal groups' timestamps
-    const media = await requestMedia(server.vision, body.messages, "messages");
+    const media = await requestMedia(server.vision, requestMessages, "messages");
     const prompt = { ...renderPrompt(server, { messages, tools, enableThinking, media }, "messages"), media };
     const logprobs = body.logprobs ? (body.top_logprobs ?? 0) : undefined;
     return serveGeneration<ChatFormat>(server, reply, {

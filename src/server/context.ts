@@ -6,6 +6,7 @@ import type { ToolRunner } from "../agent/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { Admission } from "./admission.js";
 import type { DetectionOptions } from "./detection-route.js";
+import type { DocumentInputOptions } from "./document-input.js";
 import type { GenerationDefaults } from "./generation-options.js";
 import type { VisionOptions } from "./media-input.js";
 import type { Metrics } from "./metrics.js";
@@ -32,4 +33,6 @@ export interface ServerContext {
   vision: VisionOptions | undefined;
   /** POST /v1/rio/detections; undefined when the operator did not enable it. */
   detection: DetectionOptions | undefined;
+  /** How file parts (and, without a vision encoder, images) are read as text; undefined refuses them. */
+  documents: DocumentInputOptions | undefined;
 }

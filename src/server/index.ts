@@ -13,6 +13,7 @@ export {
   toolCallFormat,
 } from "./chat-output.js";
 export { DEFAULT_DETECTION_BYTES, type DetectionOptions } from "./detection-route.js";
+export { type DocumentInputOptions, type FileSource, fileText } from "./document-input.js";
 export { ApiError, type ErrorBody } from "./errors.js";
 export { DEFAULT_MAX_VIDEO_FRAMES, type VideoInputOptions, type VisionOptions } from "./media-input.js";
 export { DEFAULT_TOOL_STEPS, type RioServer, type ServerOptions, startServer } from "./server.js";

@@ -69,7 +69,9 @@ export async function requestMedia(
     typeof message.content === "string" || !message.content
       ? []
       : message.content.flatMap((part, p) =>
-          part.type === "text" ? [] : [{ part, param: `${field}[${m}].content[${p}]` }],
+          part.type === "text" || part.type === "file"
+            ? []
+            : [{ part, param: `${field}[${m}].content[${p}]` }],
         ),
   );
   if (places.length === 0) return [];
@@ -106,7 +108,8 @@ export async function requestMedia(
 const videoOptions = (vision: VisionOptions): VideoInputOptions => vision.video || {};
 
 type UrlField = string | { url: string };
-const urlOf = (field: UrlField) => (typeof field === "string" ? field : field.url);
+/** The URL of an image or video part (a bare string or `{ url }`). */
+export const urlOf = (field: UrlField) => (typeof field === "string" ? field : field.url);
 
 async function imageItem(vision: VisionOptions, url: UrlField, param: string, signal?: AbortSignal) {
   const maxBytes = vision.maxImageBytes ?? 20 * 2 ** 20;
@@ -168,7 +171,7 @@ export async function mediaBytes(
   fetch: VisionOptions["fetch"],
   url: string,
   param: string,
-  kind: "image" | "video",
+  kind: "image" | "video" | "file",
   maxBytes: number,
   signal: AbortSignal | undefined,
 ): Promise<Uint8Array> {

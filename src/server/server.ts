@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { ToolRunner } from "../agent/index.js";
+import { OcrEngine } from "../documents/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { BuiltinTool, ToolLimits } from "../tools/index.js";
 import { Admission } from "./admission.js";
@@ -12,6 +13,7 @@ import { buildApp } from "./app.js";
 import { toolCallFormat } from "./chat-output.js";
 import type { ServerContext } from "./context.js";
 import type { DetectionOptions } from "./detection-route.js";
+import type { DocumentInputOptions } from "./document-input.js";
 import type { VisionOptions } from "./media-input.js";
 import { Metrics } from "./metrics.js";
 import { ResponseStore } from "./responses/store.js";
@@ -55,6 +57,12 @@ export interface ServerOptions {
   vision?: VisionOptions;
   /** POST /v1/rio/detections with this detector (its owner closes it after the server); off by default. */
   detection?: DetectionOptions;
+  /**
+   * File parts (PDF, DOCX, HTML, Markdown, text, images) read as text. By default files are taken, with OCR
+   * in English when its traineddata is installed (the server makes and closes that engine); false refuses
+   * files. An `ocr` engine given here is its owner's to close.
+   */
+  documents?: DocumentInputOptions | false;
 }
 
 /** Tool rounds of one answer when the operator does not say. */
@@ -98,6 +106,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     await tools.close();
     throw error;
   });
+  const ownOcr = opts.documents === undefined ? defaultOcr() : undefined;
+  const documents = opts.documents === false ? undefined : (opts.documents ?? { ocr: ownOcr });
   const context: ServerContext = {
     model: opts.model,
     scheduler: opts.scheduler,
@@ -115,6 +125,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     toolSteps: opts.toolSteps ?? DEFAULT_TOOL_STEPS,
     vision: opts.vision,
     detection: opts.detection,
+    documents,
     metrics: new Metrics({
       queueDepth: () => opts.scheduler.queueDepth,
       activeSequences: () => opts.scheduler.activeSequences,
@@ -123,8 +134,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
   };
   const app = buildApp(context, {
     apiKey: opts.apiKey,
-    // images travel as base64 data URLs: room for a few of them when the model takes images
-    bodyLimit: opts.bodyLimit ?? (opts.vision ? 64 : 4) * 1024 * 1024,
+    // images and files travel as base64 data URLs: room for a few of them
+    bodyLimit: opts.bodyLimit ?? (opts.vision || documents ? 64 : 4) * 1024 * 1024,
     logger: opts.logger ?? { level: "info" },
     draining: () => admission.closing,
   });
@@ -133,6 +144,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     .catch(async (error) => {
       context.responses.close();
       await tools?.close();
+      await ownOcr?.close();
       throw error;
     });
   let closing: Promise<void> | undefined;
@@ -145,9 +157,19 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
         await app.close();
         context.responses.close();
         await tools?.close();
+        await ownOcr?.close();
         await stepsSettled(opts.scheduler);
       })();
       return closing;
     },
   };
+}
+
+// English OCR when its traineddata is installed; the Tesseract worker starts at the first image
+function defaultOcr(): OcrEngine | undefined {
+  try {
+    return new OcrEngine(["eng"]);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 /**
  * @module Built-in tools that Rio runs itself: `code` (Python and JavaScript in sandboxes), `fetch` (web pages
- * and documents as text) and `search` (a web search provider). Each is a BuiltinTool: a name, a description
+ * and documents as text), `search` (a web search provider) and `ocr` (the text of images and documents). Each is a BuiltinTool: a name, a description
  * and JSON-schema parameters for the model, and `run(args, { signal, limits })` returning text for the model
  * (plus fields for logs), never throwing. The server and CLI pick them with `builtinTools(names, options)`.
  */
@@ -19,6 +19,7 @@ export {
   refusalReason,
   webFetchTool,
 } from "./fetch/index.js";
+export { OCR_LIMITS, type OcrData, type OcrToolOptions, ocrTool } from "./ocr/index.js";
 export {
   BUILTIN_TOOL_NAMES,
   type BuiltinToolName,

@@ -5,10 +5,11 @@
 import { codeTool } from "./code/index.js";
 import { type DetectToolOptions, detectObjectsTool } from "./detect/index.js";
 import { type FetchToolOptions, webFetchTool } from "./fetch/index.js";
+import { type OcrToolOptions, ocrTool } from "./ocr/index.js";
 import { type ProviderOptions, webSearchTool } from "./search/index.js";
 import type { BuiltinTool } from "./tool.js";
 
-export const BUILTIN_TOOL_NAMES = ["code", "fetch", "search", "detect_objects"] as const;
+export const BUILTIN_TOOL_NAMES = ["code", "fetch", "search", "detect_objects", "ocr"] as const;
 export type BuiltinToolName = (typeof BUILTIN_TOOL_NAMES)[number];
 
 /** Each tool's own settings; the search tool also reads its provider from `env`. */
@@ -17,6 +18,7 @@ export interface BuiltinToolOptions {
   /** detect_objects; its URLs follow `fetch.allowPrivate` unless set here. */
   detect?: DetectToolOptions;
   search?: ProviderOptions;
+  ocr?: OcrToolOptions;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -38,6 +40,7 @@ export function builtinTools(names: readonly string[], options: BuiltinToolOptio
     fetch: () => webFetchTool(options.fetch),
     search: () => webSearchTool(options.search, options.env),
     detect_objects: () => detectObjectsTool({ allowPrivate: options.fetch?.allowPrivate, ...options.detect }),
+    ocr: () => ocrTool(options.ocr),
   };
   return [...new Set(names as readonly BuiltinToolName[])].map((name) => make[name]());
 }

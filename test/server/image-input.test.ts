@@ -140,8 +140,8 @@ test("bad image input gets a 400 naming the part", async () => {
   }
 });
 
-test("a server without a vision encoder refuses images and still takes text parts", async () => {
-  const plain = await startTinyServer();
+test("a server without a vision encoder or OCR refuses images and still takes text parts", async () => {
+  const plain = await startTinyServer({ documents: false });
   try {
     const r = await plain.post("/v1/chat/completions", {
       messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: png(32, 32) } }] }],

@@ -65,7 +65,7 @@ test("the registry makes the named tools once each and refuses unknown names wit
   for (const tool of tools) assert.equal(tool.parameters.type, "object", tool.name);
   await Promise.all(tools.map((t) => t.close()));
   assert.throws(() => builtinTools(["code", "browser", "shell"]), {
-    message: 'unknown built-in tool "browser", "shell" (known: code, fetch, search, detect_objects)',
+    message: 'unknown built-in tool "browser", "shell" (known: code, fetch, search, detect_objects, ocr)',
   });
   assert.throws(() => builtinTools(["search"], { env: {} }), /no search provider is configured/);
 });

@@ -1,7 +1,8 @@
 /**
  * @module `rio chat [--model PATH]`: an interactive multi-turn chat. The history is kept between turns;
  * /reset clears it, /method swir|cot and /switch N change SwiReasoning settings, /image FILE shows an
- * image with the next message (models with a vision tower), /exit quits. Ctrl-C
+ * image with the next message (models with a vision tower), /file FILE includes a document's text (PDF,
+ * DOCX, HTML, Markdown, text; OCR for images and scans) with the next message, /exit quits. Ctrl-C
  * stops the answer being generated (not the program); Ctrl-C at the prompt quits. With --builtin-tools
  * the model may call them; each call and result is shown as it happens and kept in the history.
  */
@@ -11,6 +12,7 @@ import { ToolRunner } from "../../agent/index.js";
 import type { MediaEmbeddings } from "../../engine/index.js";
 import type { ChatContentPart, ChatMessage } from "../../tokenizer/index.js";
 import type { ImageEncoder } from "../../vision/index.js";
+import { DocumentReader } from "../documents.js";
 import { addGenerationOptions, type GenerationFlags, requestFromFlags } from "../generation-flags.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 import { streamAnswer } from "../stream-answer.js";
@@ -23,7 +25,7 @@ interface ChatFlags extends ModelFlags, GenerationFlags, ToolFlags {
 }
 
 const HELP =
-  "commands: /reset (clear history), /method swir|cot, /switch N (max switch count), /image FILE (show an image with the next message), /exit";
+  "commands: /reset (clear history), /method swir|cot, /switch N (max switch count), /image FILE (show an image with the next message), /file FILE (include a document's text with the next message), /exit";
 
 /** The conversation: messages, the images they show (in order), and images waiting for the next message. */
 interface Conversation {
@@ -56,7 +58,7 @@ export function register(program: Command): void {
   const cmd = program
     .command("chat")
     .description(
-      "interactive multi-turn chat (history kept; /reset, /method swir|cot, /switch N, /image FILE, /exit)",
+      "interactive multi-turn chat (history kept; /reset, /method swir|cot, /switch N, /image FILE, /file FILE, /exit)",
     )
     .option("--system <text>", "a system prompt")
     .option("--hide-reasoning", "do not print the reasoning");
@@ -70,6 +72,9 @@ export function register(program: Command): void {
     const chat: Conversation = { history, media: [], pending: [] };
     // opened at the first /image: building libmtmd the first time takes about a minute
     let encoder: ImageEncoder | undefined;
+    const reader = new DocumentReader(flags.ocrLanguages);
+    // documents read with /file, put before the next message
+    const pendingFiles: string[] = [];
     const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
     let answering: AbortController | undefined;
     // Ctrl-C while answering stops the answer; at the prompt it closes the chat.
@@ -97,14 +102,26 @@ export function register(program: Command): void {
           }
           continue;
         }
+        const file = /^\/file\s+(.+)$/.exec(line.trim());
+        if (file) {
+          const text = await reader.read(file[1]).catch((error: Error) => error);
+          if (text instanceof Error) process.stdout.write(`${text.message}\n`);
+          else {
+            pendingFiles.push(text);
+            const tokens = session.model.tokenizer.encode(text).length;
+            process.stdout.write(`${file[1]}: ${tokens} tokens of text, included with your next message\n`);
+          }
+          continue;
+        }
         if (line.startsWith("/")) {
           process.stdout.write(`${command(line, flags, chat)}\n`);
           continue;
         }
         const images: ChatContentPart[] = chat.pending.map(() => ({ type: "image" }));
+        const text = pendingFiles.length > 0 ? `${pendingFiles.splice(0).join("\n\n")}\n\n${line}` : line;
         history.push({
           role: "user",
-          content: images.length ? [...images, { type: "text", text: line }] : line,
+          content: images.length ? [...images, { type: "text", text }] : text,
         });
         chat.media.push(...chat.pending.splice(0));
         answering = new AbortController();
@@ -128,6 +145,7 @@ export function register(program: Command): void {
     } finally {
       rl.close();
       await tools.close();
+      await reader.close();
       session.close();
     }
   });

@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { centernetDetector } from "../../detection/index.js";
+import { OcrEngine, shippedLanguages } from "../../documents/index.js";
 import { startServer } from "../../server/index.js";
 import { integerParser, oneOf } from "../parsers.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
@@ -100,6 +101,13 @@ export function register(program: Command): void {
         ? centernetDetector({ modelDir: flags.detectionModel })
         : undefined;
     const builtinTools = toolsFromFlags(flags, detector);
+    // OCR for file parts and for images a model without vision reads (English traineddata ships with Rio)
+    const shipped = shippedLanguages();
+    const serverOcr = flags.ocrLanguages.every((lang) => shipped.includes(lang))
+      ? new OcrEngine(flags.ocrLanguages)
+      : undefined;
+    if (!serverOcr)
+      process.stderr.write(`rio serve: no OCR (traineddata installed: ${shipped.join(", ") || "none"})\n`);
     const session = openSession(flags, { maxSequences: flags.maxSequences, maxQueue: flags.maxQueue });
     const encoder = await openVision(session, flags);
     const server = await startServer({
@@ -118,6 +126,11 @@ export function register(program: Command): void {
       ...(detector && {
         detection: { detector, fetch: { allowPrivate: flags.fetchAllowPrivate === true } },
       }),
+      documents: {
+        ocr: serverOcr,
+        roots: flags.fileRoot,
+        fetch: { allowPrivate: flags.fetchAllowPrivate === true },
+      },
       ...(encoder && {
         vision: {
           encoder,
@@ -140,6 +153,7 @@ export function register(program: Command): void {
       );
       await server.close(flags.shutdownGrace);
       await detector?.close();
+      await serverOcr?.close();
       session.close();
       process.exit(0);
     };

@@ -73,6 +73,9 @@ export function templateMessagesFromItems(items: InputItem[], instructions?: str
   return [...messages, ...results];
 }
 
-function joinText(content: string | { text: string }[]): string {
-  return typeof content === "string" ? content : content.map((part) => part.text).join("");
+// input_file parts were turned into input_text by the route (responseFiles)
+function joinText(content: string | ({ text: string } | { type: "input_file" })[]): string {
+  return typeof content === "string"
+    ? content
+    : content.map((part) => ("text" in part ? part.text : "")).join("");
 }

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { GenerateSummary } from "../../decoding/index.js";
 import type { ServerContext } from "../context.js";
+import { responseFiles } from "../document-input.js";
 import { ApiError, toApiError } from "../errors.js";
 import { admitted, checkModelName, runContext } from "../generation-endpoint.js";
 import { parseBody } from "../schemas/validate.js";
@@ -44,6 +45,8 @@ function createResponse(server: ServerContext) {
         "invalid_request_error",
         "conversation",
       );
+    // files become text before the turn is built and before the input is stored
+    body.input = await responseFiles(server, body.input);
     const { job, run } = responseTurn(server, body, request.log);
     const head = responseHead(body, server.modelName);
     // saved before the client sees it, so a follow-up naming it as previous_response_id finds it

@@ -15,10 +15,25 @@ export const MAX_TOOLS = 128;
 
 const textPart = z.object({ type: z.enum(["input_text", "output_text"]), text: z.string() });
 
+/**
+ * OpenAI's input_file part (a data URL or base64 in `file_data`, or `file_url`); the route replaces it with
+ * the file's text before anything else sees the input, so stored conversations hold text.
+ */
+const filePart = z.object({
+  type: z.literal("input_file"),
+  file_data: z.string().min(1).optional(),
+  file_url: z.string().min(1).optional(),
+  file_id: z.string().optional(),
+  filename: z.string().max(255).optional(),
+});
+
 const messageItem = z.object({
   type: z.literal("message"),
   role: z.enum(["user", "system", "developer", "assistant"]),
-  content: z.union([z.string(), z.array(textPart).max(MAX_INPUT_ITEMS)]),
+  content: z.union([
+    z.string(),
+    z.array(z.discriminatedUnion("type", [textPart, filePart])).max(MAX_INPUT_ITEMS),
+  ]),
 });
 
 const functionCallItem = z.object({

@@ -22,7 +22,20 @@ const videoPart = z.looseObject({
   type: z.literal("video_url"),
   video_url: z.union([z.string().min(1), z.looseObject({ url: z.string().min(1) })]),
 });
-const contentPart = z.discriminatedUnion("type", [textPart, imagePart, videoPart]);
+/**
+ * OpenAI's file part: `file_data` is a data URL (or bare base64, typed by `filename`); Rio also takes
+ * `file_url`, an http(s) URL or a path under a folder the operator allows.
+ */
+const filePart = z.looseObject({
+  type: z.literal("file"),
+  file: z.looseObject({
+    file_data: z.string().min(1).optional(),
+    file_url: z.string().min(1).optional(),
+    file_id: z.string().optional(),
+    filename: z.string().max(255).optional(),
+  }),
+});
+const contentPart = z.discriminatedUnion("type", [textPart, imagePart, videoPart, filePart]);
 
 const toolCall = z.looseObject({
   id: z.string().optional(),
