@@ -10,6 +10,7 @@ export {
   ChatOutput,
   type ChatOutputOptions,
   type ResponseToolCall,
+  type ToolCallDelta,
   toolCallFormat,
 } from "./chat-output.js";
 export { ApiError, type ErrorBody } from "./errors.js";
