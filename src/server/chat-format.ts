@@ -1,5 +1,6 @@
 /**
- * @module The chat endpoint's ChoiceFormat: `delta` / `message` with reasoning_content and tool_calls.
+ * @module The chat endpoint's ChoiceFormat: `delta` / `message` with the reasoning (as both `reasoning_content`
+ * and `reasoning`) and tool_calls.
  * With built-in tools it spans the agent's generations: the message's reasoning and content are all the
  * generations wrote, in order (as the stream sent them), and each tool run shows in Rio's `rio` field,
  * streamed as `rio.builtin_call` then `rio.builtin_result`, and listed in the whole choice's
@@ -69,7 +70,7 @@ export class ChatFormat implements ChoiceFormat, AgentFormat<ChoiceFields> {
 
   finish(reason: FinishReason): { fields: ChoiceFields; finishReason: string } {
     const fields = this.chunk(this.output.finish(), true) ?? { delta: {} };
-    return { fields, finishReason: finishReason(reason, this.output.message.tool_calls.length > 0) };
+    return { fields, finishReason: finishReason(reason, this.output.callsToRun) };
   }
 
   nextGeneration(startsInReasoning: boolean): void {
@@ -113,7 +114,7 @@ export class ChatFormat implements ChoiceFormat, AgentFormat<ChoiceFields> {
       message: {
         role: "assistant",
         content: tool_calls.length > 0 && content.trim() === "" ? null : content,
-        ...(reasoning_content ? { reasoning_content } : {}),
+        ...(reasoning_content ? { reasoning_content, reasoning: reasoning_content } : {}),
         ...(tool_calls.length > 0 ? { tool_calls } : {}),
       },
       logprobs: this.opts.logprobs ? { content: this.logprobs } : null,
@@ -129,7 +130,8 @@ export class ChatFormat implements ChoiceFormat, AgentFormat<ChoiceFields> {
       return undefined;
     this.pending = { logprobs: this.logprobs.length, modes: this.modes.length };
     return {
-      delta,
+      // `reasoning` too, for clients of vLLM's newer field name
+      delta: delta.reasoning_content ? { ...delta, reasoning: delta.reasoning_content } : delta,
       ...(this.opts.logprobs ? { logprobs: { content: logprobs } } : {}),
       ...modesField(this.opts.modes ? modes : undefined),
     };

@@ -13,22 +13,25 @@ import type { ChatRequest, ChatRequestMessage, ChatRequestPart } from "./schemas
 
 /** Messages in the template's shape: text parts as text, image and video parts as their places. */
 export function templateMessages(messages: ChatRequestMessage[]): ChatMessage[] {
-  return messages.map((m) => ({
-    role: m.role === "developer" ? "system" : m.role,
-    content: typeof m.content === "string" ? m.content : templateParts(m.content ?? []),
-    ...(m.reasoning_content ? { reasoning_content: m.reasoning_content } : {}),
-    ...(m.tool_calls?.length
-      ? {
-          tool_calls: m.tool_calls.map((c) => ({
-            id: c.id,
-            type: "function" as const,
-            function: { name: c.function.name, arguments: c.function.arguments },
-          })),
-        }
-      : {}),
-    ...(m.tool_call_id !== undefined ? { tool_call_id: m.tool_call_id } : {}),
-    ...(m.name !== undefined ? { name: m.name } : {}),
-  }));
+  return messages.map((m) => {
+    const reasoning = m.reasoning_content || m.reasoning;
+    return {
+      role: m.role === "developer" ? "system" : m.role,
+      content: typeof m.content === "string" ? m.content : templateParts(m.content ?? []),
+      ...(reasoning ? { reasoning_content: reasoning } : {}),
+      ...(m.tool_calls?.length
+        ? {
+            tool_calls: m.tool_calls.map((c) => ({
+              id: c.id,
+              type: "function" as const,
+              function: { name: c.function.name, arguments: c.function.arguments },
+            })),
+          }
+        : {}),
+      ...(m.tool_call_id !== undefined ? { tool_call_id: m.tool_call_id } : {}),
+      ...(m.name !== undefined ? { name: m.name } : {}),
+    };
+  });
 }
 
 // file parts are text by now (document-input.ts); text-only content stays a string, as before images existed (templates that index content as a string)

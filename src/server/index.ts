@@ -10,6 +10,7 @@ export {
   ChatOutput,
   type ChatOutputOptions,
   type ResponseToolCall,
+  type ToolCallDelta,
   toolCallFormat,
 } from "./chat-output.js";
 export { DEFAULT_DETECTION_BYTES, type DetectionOptions } from "./detection-route.js";

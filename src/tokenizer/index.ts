@@ -17,14 +17,18 @@ export { qwen3TokenizerDir, qwen3TokenizerFiles, type TokenizerFiles } from "./q
 export { type ReasoningEvent, ReasoningParser, type ReasoningParserOptions } from "./reasoning-parser.js";
 export { RioTokenizer, type SpecialIds } from "./rio-tokenizer.js";
 export { TokenizerError } from "./tokenizer-error.js";
-export { parseJsonToolCall } from "./tool-call-json.js";
+export { JsonMinifier, JsonToolCallReader, parseJsonToolCall } from "./tool-call-json.js";
 export {
-  type ToolCallBodyParser,
   type ToolCallEvent,
   ToolCallParser,
   type ToolCallParserOptions,
 } from "./tool-call-parser.js";
-export { type ParsedToolCall, ToolCallSyntaxError, type ToolDefinitions } from "./tool-call-types.js";
-export { parseXmlToolCall } from "./tool-call-xml.js";
+export {
+  type ParsedToolCall,
+  type ToolCallBodyReader,
+  ToolCallSyntaxError,
+  type ToolDefinitions,
+} from "./tool-call-types.js";
+export { parseXmlToolCall, XmlToolCallReader } from "./tool-call-xml.js";
 export type { ChatContentPart, ChatMessage, ChatOptions, ChatToolCall } from "./types.js";
 export { Utf8StreamDecoder } from "./utf8-stream-decoder.js";

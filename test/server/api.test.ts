@@ -46,8 +46,10 @@ test("chat: thinking goes to reasoning_content, usage counts the tokens", async 
   const choice = r.choices[0];
   assert.equal(choice.message.role, "assistant");
   assert.equal(choice.finish_reason, "length");
-  const reasoning = (choice.message as unknown as { reasoning_content?: string }).reasoning_content ?? "";
+  const message = choice.message as unknown as { reasoning_content?: string; reasoning?: string };
+  const reasoning = message.reasoning_content ?? "";
   assert.ok(reasoning.length > 0, "reasoning_content");
+  assert.equal(message.reasoning, reasoning, "reasoning too, for clients of either name");
   assert.equal(r.usage?.completion_tokens, 8);
   assert.equal(r.usage?.total_tokens, (r.usage?.prompt_tokens ?? 0) + 8);
 });
@@ -138,10 +140,11 @@ test("chat streaming: OpenAI chunks, include_usage, [DONE], same text as the who
   assert.equal(usage?.usage?.completion_tokens, 10);
   const finishes = chunks.flatMap((c) => c.choices.map((ch) => ch.finish_reason)).filter(Boolean);
   assert.deepEqual(finishes, ["length"]);
-  const text = (field: "reasoning_content" | "content") =>
+  const text = (field: "reasoning_content" | "reasoning" | "content") =>
     chunks.map((c) => (c.choices[0]?.delta as Record<string, string> | undefined)?.[field] ?? "").join("");
   const message = whole.choices[0].message as unknown as { content: string; reasoning_content?: string };
   assert.equal(text("reasoning_content"), message.reasoning_content ?? "");
+  assert.equal(text("reasoning"), text("reasoning_content"));
   assert.equal(text("content"), message.content);
   const modes = chunks.flatMap(
     (c) => (c.choices[0] as unknown as { rio?: { modes: string[] } })?.rio?.modes ?? [],

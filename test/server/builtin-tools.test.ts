@@ -38,6 +38,9 @@ const clock = {
   },
 };
 
+/** Arguments with a nested object, escapes and non-ASCII text, to stream in pieces. */
+const CLOCK_ARGS = { zone: "Europe/Oslo", format: { clock: "24h", label: 'kl. "nå"' } };
+
 const call = (name: string, args: object): ToolCallRequest => ({
   id: `call_${name}`,
   name,
@@ -98,7 +101,11 @@ before(async () => {
     },
     bad: { user: "Use code wrongly.", tools: [code], rounds: [bad], answer: { text: "The call was wrong." } },
     // the client's function first, as the server lists the request's tools
-    clock: { user: "What time is it?", tools: [clock, code], rounds: [{ call: call("get_time", {}) }] },
+    clock: {
+      user: "What time is it?",
+      tools: [clock, code],
+      rounds: [{ call: call("get_time", CLOCK_ARGS) }],
+    },
   } satisfies typeof scripts);
   t = await startTinyServer({
     ctx: 4096,
@@ -339,9 +346,44 @@ test("a call with bad arguments is an error result; a client's function call sti
   assert.equal(back.finish_reason, "tool_calls");
   assert.deepEqual(
     back.message.tool_calls?.map((c) => c.type === "function" && [c.function.name, c.function.arguments]),
-    [["get_time", "{}"]],
+    [["get_time", JSON.stringify(CLOCK_ARGS)]],
   );
   assert.equal(back.rio, undefined, "no built-in ran");
+});
+
+test("a client's call streams: id and name first, then argument pieces that join to the whole answer's", async () => {
+  const { choice } = await answer(scripts.clock, { tools: [clock] });
+  const whole = choice.message.tool_calls?.[0] as OpenAI.ChatCompletionMessageFunctionToolCall;
+  const stream = await t.client.chat.completions.create({
+    model: MODEL_NAME,
+    messages: [{ role: "user", content: scripts.clock.user }],
+    tools: [clock],
+    stream: true,
+    max_tokens: 200,
+    temperature: 0,
+    ...({
+      rio: { builtin_tools: ["code"] },
+      chat_template_kwargs: { enable_thinking: false },
+      reasoning: { method: "cot" },
+    } as object),
+  });
+  const pieces: OpenAI.ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
+  const finish: string[] = [];
+  for await (const chunk of stream) {
+    pieces.push(...(chunk.choices[0]?.delta.tool_calls ?? []));
+    if (chunk.choices[0]?.finish_reason) finish.push(chunk.choices[0].finish_reason);
+  }
+  const [first, ...rest] = pieces;
+  assert.deepEqual(
+    [first.index, first.id, first.function],
+    [0, first.id, { name: "get_time", arguments: "" }],
+  );
+  assert.match(first.id ?? "", /^call_/);
+  assert.ok(rest.length > 3, `arguments in pieces: ${JSON.stringify(rest)}`);
+  const joined = rest.map((p) => p.function?.arguments ?? "").join("");
+  assert.equal(joined, whole.function.arguments);
+  assert.deepEqual(JSON.parse(joined), CLOCK_ARGS);
+  assert.deepEqual(finish, ["tool_calls"]);
 });
 
 test("errors: a built-in the server did not enable, a function named like a built-in", async () => {

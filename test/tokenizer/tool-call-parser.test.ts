@@ -32,11 +32,12 @@ function check(opts: ToolCallParserOptions, text: string, expected: unknown[]): 
   }
 }
 
-const call = (index: number, name: string, args: Record<string, unknown>) => ({
-  kind: "tool_call",
-  index,
-  call: { name, arguments: args, argumentsJson: JSON.stringify(args) },
-});
+/** A call's events: started by name, its arguments' JSON text (merged), then the whole call. */
+const call = (index: number, name: string, args: Record<string, unknown>) => [
+  { kind: "call_start", index, name },
+  { kind: "call_arguments", index, text: JSON.stringify(args) },
+  { kind: "tool_call", index, call: { name, arguments: args, argumentsJson: JSON.stringify(args) } },
+];
 
 test("Qwen3 JSON: text, two calls, streaming equals whole", () => {
   const text =
@@ -44,29 +45,42 @@ test("Qwen3 JSON: text, two calls, streaming equals whole", () => {
     '<tool_call>\n{"name": "get_time", "arguments": "{\\"tz\\": \\"UTC\\"}"}\n</tool_call>';
   check({ format: "json" }, text, [
     { kind: "text", text: "Checking.\n" },
-    call(0, "get_weather", { city: "São Paulo", days: 2 }),
+    ...call(0, "get_weather", { city: "São Paulo", days: 2 }),
     { kind: "text", text: "\n" },
-    call(1, "get_time", { tz: "UTC" }),
+    ...call(1, "get_time", { tz: "UTC" }),
   ]);
 });
 
-test("Qwen3 JSON: malformed and unterminated calls come back as text plus an error", () => {
+test("Qwen3 JSON: malformed calls are text plus an error; once started by name, an error that ends them", () => {
   const bad = '<tool_call>\n{"name": "f", "arguments": {oops}\n</tool_call>';
-  const events = runParser(new ToolCallParser({ format: "json" }), [
-    `${bad} then <tool_call>\n{"name": "g"}`,
-  ]);
-  assert.equal(events.length, 4);
-  assert.deepEqual(events[0], { kind: "text", text: bad });
-  assert.equal(events[1].kind, "error");
-  assert.deepEqual(events[2], { kind: "text", text: ' then <tool_call>\n{"name": "g"}' });
-  assert.equal(events[3].kind, "error");
-  for (const parts of splits(`${bad} then <tool_call>\n{"name": "g"}`)) {
+  const text = `${bad} then <tool_call>\n{"name": "g"}`;
+  const events = runParser(new ToolCallParser({ format: "json" }), [text]);
+  assert.deepEqual(
+    events.map((e) => [e.kind, "index" in e ? e.index : undefined]),
+    [
+      ["call_start", 0],
+      ["call_arguments", 0],
+      ["error", 0],
+      ["text", undefined],
+      ["call_start", 1],
+      ["error", 1],
+    ],
+  );
+  assert.deepEqual(events[1], { kind: "call_arguments", index: 0, text: "{oops}" });
+  assert.equal((events[2] as { text: string }).text, bad);
+  assert.deepEqual(events[3], { kind: "text", text: " then " });
+  for (const parts of splits(text)) {
     assert.deepEqual(runParser(new ToolCallParser({ format: "json" }), parts), events);
   }
-  const noName = runParser(new ToolCallParser({ format: "json" }), [
-    '<tool_call>{"arguments": {}}</tool_call>',
-  ]);
-  assert.equal(noName[1].kind, "error");
+  for (const body of ['{"arguments": {}}', "not json", '{"name": 3}', '{"name": "f", "name": "g"}']) {
+    const raw = `<tool_call>${body}</tool_call>`;
+    const events = runParser(new ToolCallParser({ format: "json" }), [raw]);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      body.includes('name": "f') ? ["call_start", "error"] : ["text", "error"],
+      body,
+    );
+  }
 });
 
 test("Qwen3 JSON: a partial start tag that never completes is text", () => {
@@ -83,7 +97,7 @@ test("Qwen3.5 XML: values typed by the tool schema, several calls", () => {
     "\n<tool_call>\n<function=get_weather>\n<parameter=city>\nnull\n</parameter>\n<parameter=days>\nmany\n</parameter>\n" +
     "</function>\n</tool_call>";
   check({ format: "xml", tools: TOOLS }, text, [
-    call(0, "get_weather", {
+    ...call(0, "get_weather", {
       city: "Rio de Janeiro",
       days: 3,
       ratio: 0.5,
@@ -94,19 +108,26 @@ test("Qwen3.5 XML: values typed by the tool schema, several calls", () => {
       extra: "42",
     }),
     { kind: "text", text: "\n" },
-    call(1, "get_weather", { city: null, days: "many" }),
+    ...call(1, "get_weather", { city: null, days: "many" }),
   ]);
 });
 
 test("Qwen3.5 XML: malformed bodies are reported, not dropped", () => {
-  for (const body of [
-    "\n<function=f>\n<parameter=a>\n1\n</function>\n",
-    "\nno function\n",
-    "<function=f>x</function>",
-  ]) {
+  for (const [body, kinds] of [
+    ["\n<function=f>\n<parameter=a>\n1\n</function>\n", ["call_start", "call_arguments", "error"]],
+    ["\nno function\n", ["text", "error"]],
+    ["<function=f>x</function>", ["call_start", "error"]],
+    ["<function=f>\n</function> x", ["call_start", "error"]],
+    ["<function=\nf>\n</function>", ["text", "error"]],
+  ] as const) {
     const text = `<tool_call>${body}</tool_call>`;
     const events = runParser(new ToolCallParser({ format: "xml" }), [text]);
-    assert.deepEqual(events[0], { kind: "text", text });
-    assert.equal(events[1].kind, "error", body);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      kinds,
+      body,
+    );
+    const error = events.at(-1) as { text: string };
+    assert.equal(error.text, text);
   }
 });

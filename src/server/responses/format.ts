@@ -42,8 +42,8 @@ export class ResponseFormat implements AgentFormat<OutputEvent[]> {
   finish(reason: FinishReason): { fields: OutputEvent[]; finishReason: string } {
     const last = this.output.push(this.text.finish());
     return {
-      fields: [...last, ...this.output.finish(cutByLimit(reason))],
-      finishReason: finishReason(reason, this.text.message.tool_calls.length > 0),
+      fields: [...last, ...this.output.finish(cutByLimit(reason), this.text.brokenCall)],
+      finishReason: finishReason(reason, this.text.callsToRun),
     };
   }
 

@@ -1,13 +1,14 @@
 /**
  * @module One response's output items, built from the same deltas chat completions streams (reasoning
- * text, answer text, finished tool calls), with the Responses API events that announce them: an item is
- * added, its content part opened, its text streamed, then each is closed in reverse order. Items come in
+ * text, answer text, tool calls and the pieces of their arguments), with the Responses API events that
+ * announce them: an item is added, its content part opened, its text (or a call's arguments, as
+ * `function_call_arguments.delta` events) streamed, then each is closed in reverse order. Items come in
  * the order the model wrote them: a reasoning item, a message item, function call items; with built-in
  * tools, each run's item (builtin-items.ts) and then the next generation's items. Pure: no I/O.
  */
 import { randomBytes } from "node:crypto";
 import type { ToolCallRequest, ToolRun } from "../../agent/index.js";
-import type { ChatDelta, ResponseToolCall } from "../chat-output.js";
+import type { ChatDelta, ToolCallDelta } from "../chat-output.js";
 import {
   type BuiltinCallItem,
   builtinCallItem,
@@ -65,7 +66,9 @@ const itemId = (prefix: string) => `${prefix}_${randomBytes(12).toString("hex")}
  */
 export class ResponseOutput {
   readonly items: OutputItem[] = [];
-  private open: ReasoningItem | MessageItem | undefined;
+  private open: ReasoningItem | MessageItem | FunctionCallItem | undefined;
+  /** Function call items by their chat tool call index. */
+  private readonly functionCalls = new Map<number, FunctionCallItem>();
   /** Answer text that is only whitespace so far (the blank line after the think block): no item yet. */
   private blank = "";
   /** Items of the built-in calls running now, by call id. */
@@ -76,14 +79,18 @@ export class ResponseOutput {
     const events: OutputEvent[] = [];
     if (delta.reasoning_content) this.appendReasoning(delta.reasoning_content, events);
     if (delta.content) this.appendText(delta.content, events);
-    for (const call of delta.tool_calls ?? []) this.addCall(call, events);
+    for (const call of delta.tool_calls ?? []) this.addCallPiece(call, events);
     return events;
   }
 
-  /** Closes the open item; `cut` when the token limit ended the output (the item is then incomplete). */
-  finish(cut: boolean): OutputEvent[] {
+  /**
+   * Closes the open item; `cut` when the token limit ended the output (a text item is then incomplete),
+   * `callCut` when the open function call never completed (its item is then incomplete).
+   */
+  finish(cut: boolean, callCut = false): OutputEvent[] {
     const events: OutputEvent[] = [];
-    this.close(cut ? "incomplete" : "completed", events);
+    const incomplete = this.open?.type === "function_call" ? callCut : cut;
+    this.close(incomplete ? "incomplete" : "completed", events);
     return events;
   }
 
@@ -160,25 +167,31 @@ export class ResponseOutput {
     events.push({ type, ...this.where(item), content_index: 0, delta: text, ...extra });
   }
 
-  private addCall(call: ResponseToolCall, events: OutputEvent[]): void {
-    this.close("completed", events);
-    this.blank = "";
-    const { name, arguments: args } = call.function;
-    const item: FunctionCallItem = {
-      id: itemId("fc"),
-      type: "function_call",
-      call_id: call.id,
-      name,
-      arguments: args,
-      status: "in_progress",
-    };
-    this.add(item, { ...item, arguments: "" }, events);
-    const where = this.where(item);
-    events.push(
-      { type: "response.function_call_arguments.delta", ...where, delta: args },
-      { type: "response.function_call_arguments.done", ...where, name, arguments: args },
-    );
-    this.done(item, "completed", events);
+  /** Opens a function call item on a call's first piece; later pieces stream its arguments. */
+  private addCallPiece(piece: ToolCallDelta, events: OutputEvent[]): void {
+    if (piece.id !== undefined) {
+      this.close("completed", events);
+      this.blank = "";
+      const item: FunctionCallItem = {
+        id: itemId("fc"),
+        type: "function_call",
+        call_id: piece.id,
+        name: piece.function.name ?? "",
+        arguments: "",
+        status: "in_progress",
+      };
+      this.add(item, copy(item), events);
+      this.open = item;
+      this.functionCalls.set(piece.index, item);
+    }
+    const item = this.functionCalls.get(piece.index);
+    if (!item || !piece.function.arguments) return;
+    item.arguments += piece.function.arguments;
+    events.push({
+      type: "response.function_call_arguments.delta",
+      ...this.where(item),
+      delta: piece.function.arguments,
+    });
   }
 
   /** Adds `item` to the output; the event shows it as `announced` (before its text or arguments). */
@@ -191,6 +204,17 @@ export class ResponseOutput {
     const item = this.open;
     if (!item) return;
     this.open = undefined;
+    if (item.type === "function_call") {
+      const { name, arguments: args } = item;
+      events.push({
+        type: "response.function_call_arguments.done",
+        ...this.where(item),
+        name,
+        arguments: args,
+      });
+      this.done(item, status, events);
+      return;
+    }
     const where = { ...this.where(item), content_index: 0 };
     if (item.type === "reasoning")
       events.push({ type: "response.reasoning_text.done", ...where, text: item.content[0].text });

@@ -50,6 +50,8 @@ const message = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool"]),
   content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
   reasoning_content: z.string().nullish(),
+  /** vLLM's newer name for `reasoning_content`; either is read. */
+  reasoning: z.string().nullish(),
   tool_calls: z.array(toolCall).nullish(),
   tool_call_id: z.string().optional(),
   name: z.string().optional(),
