@@ -46,3 +46,24 @@ export function benchModel(
     },
   };
 }
+
+/** Small shapes for the architectures that have no real-shape preset (hybrid: 3 linear + 1 full attention layer per 4). */
+export const SMALL_SHAPE = {
+  hidden_size: 1024,
+  num_hidden_layers: 8,
+  num_attention_heads: 8,
+  num_key_value_heads: 2,
+  head_dim: 128,
+  intermediate_size: 3072,
+  moe_intermediate_size: 768,
+  shared_expert_intermediate_size: 768,
+  linear_num_key_heads: 8,
+  linear_num_value_heads: 16,
+  linear_key_head_dim: 64,
+  linear_value_head_dim: 64,
+};
+
+/** The benchmark model of `arch`: the Qwen3-0.6B shape for qwen3, SMALL_SHAPE for the others. */
+export function benchModelOf(arch: ModelType): BenchModel {
+  return arch === "qwen3" ? benchModel("qwen3", "qwen3-0.6b") : benchModel(arch, null, SMALL_SHAPE);
+}

@@ -10,7 +10,7 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { MODEL_TYPES, type ModelType } from "../src/checkpoint/index.js";
-import { type BenchModel, benchModel } from "./bench-models.js";
+import { type BenchModel, benchModelOf } from "./bench-models.js";
 import { quantile } from "./median.js";
 
 interface Row {
@@ -26,26 +26,10 @@ interface Row {
 const ENGINES = ["rio", "node-llama-cpp", "bare"] as const;
 const CONTEXTS = [16, 512, 2048];
 
-/** Small shapes for the architectures that have no real-shape preset. */
-const SMALL = {
-  hidden_size: 1024,
-  num_hidden_layers: 8,
-  num_attention_heads: 8,
-  num_key_value_heads: 2,
-  head_dim: 128,
-  intermediate_size: 3072,
-  moe_intermediate_size: 768,
-  shared_expert_intermediate_size: 768,
-  linear_num_key_heads: 8,
-  linear_num_value_heads: 16,
-  linear_key_head_dim: 64,
-  linear_value_head_dim: 64,
-};
-
 function modelFor(arch: ModelType): BenchModel {
   if (!MODEL_TYPES.includes(arch))
     throw new Error(`bench decode: --arch must be one of ${MODEL_TYPES.join(", ")}`);
-  return arch === "qwen3" ? benchModel("qwen3", "qwen3-0.6b") : benchModel(arch, null, SMALL);
+  return benchModelOf(arch);
 }
 
 /** An engine's worker process, loaded and waiting for requests (see decode-worker.ts). */

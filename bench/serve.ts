@@ -7,6 +7,8 @@
  *
  *   npm run bench -- serve [--model DIR|GGUF] [--url http://host:port] [--levels 1,4,16] [--max-tokens 64]
  *                          [--requests 2] [--reasoning swir|cot|mixed] [--quant q8_0] [--ctx 8192] [--threads N]
+ *   npm run bench -- serve --scenario chat-turns [...]   (time to first token of a chat's 5th turn, prefix
+ *                                                          cache off and on: see chat-turns.ts)
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -15,6 +17,7 @@ import { parseArgs } from "node:util";
 import { makeTinyModel, type Quant } from "../src/checkpoint/index.js";
 import { createEngine, type Engine, type EngineOptions, loadModel, Scheduler } from "../src/engine/index.js";
 import { startServer } from "../src/server/index.js";
+import { type ChatTurnsRow, chatTurns } from "./chat-turns.js";
 import { type LoadSummary, runLoad } from "./serve-client.js";
 
 const OPTIONS = {
@@ -48,7 +51,13 @@ export type ServeBenchRow = LoadSummary & { concurrency: number };
  * @example
  * await main(["--levels", "1,4", "--max-tokens", "32"]);
  */
-export async function main(args: string[]): Promise<ServeBenchRow[]> {
+export async function main(args: string[]): Promise<ServeBenchRow[] | ChatTurnsRow[]> {
+  const scenario = args.indexOf("--scenario");
+  if (scenario >= 0) {
+    if (args[scenario + 1] !== "chat-turns")
+      throw new Error(`bench serve: --scenario takes chat-turns, got ${args[scenario + 1]}`);
+    return chatTurns(args);
+  }
   const { values } = parseArgs({ args, options: OPTIONS, strict: true });
   const levels = values.levels.split(",").map((v) => positive("levels", v));
   const maxTokens = positive("max-tokens", values["max-tokens"]);

@@ -23,9 +23,11 @@ export interface ModelFlags extends VisionFlags {
   quant: ModelQuant;
   ctx: number;
   threads?: number;
+  /** False with --no-prefix-cache. */
+  prefixCache?: boolean;
 }
 
-/** Adds --model, --quant, --ctx, --threads. */
+/** Adds --model, --quant, --ctx, --threads, --no-prefix-cache. */
 export function addModelOptions(command: Command, defaults: { ctx: number }): Command {
   return command
     .option("--model <path>", "Hugging Face folder or GGUF file (default: the embedded rio-nano)")
@@ -37,6 +39,7 @@ export function addModelOptions(command: Command, defaults: { ctx: number }): Co
     )
     .option("--ctx <n>", "context positions (shared by all sequences)", integerParser(16), defaults.ctx)
     .option("--threads <n>", "CPU threads (default: physical cores)", integerParser(1))
+    .option("--no-prefix-cache", "prefill every prompt in full instead of resuming from cached prefixes")
     .option(
       "--mmproj <file>",
       "vision projector GGUF (default: converted with a checkpoint that has a vision tower, or X.mmproj.gguf beside X.gguf)",
@@ -78,6 +81,7 @@ export function openSession(
     ctx: flags.ctx,
     maxSequences: opts.maxSequences,
     threads: flags.threads,
+    prefixCache: flags.prefixCache !== false,
   });
   const scheduler = new Scheduler(engine, { maxQueue: opts.maxQueue });
   return {

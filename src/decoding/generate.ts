@@ -184,7 +184,7 @@ export async function* generate(
   };
   let reasoningOpen = !answerStart.answerFirst;
   try {
-    let logits = await lease.prefill(fed.parts);
+    let logits = await lease.prefill(fed.parts, { checkpoint: historyEnd(model, request, prompt) });
     decodeStart = performance.now();
     for (let index = 0; ; index++) {
       const r = controller.step(logits, sampler);
@@ -216,7 +216,7 @@ export async function* generate(
         summary.stopReason = stopReason;
         break;
       }
-      logits = await lease.decode(inputVector(model, r.fed));
+      logits = await lease.decode(inputVector(model, r.fed), r.fed.kind === "token" ? r.fed.id : undefined);
     }
   } catch (error) {
     if (!request.signal?.aborted) throw error;
@@ -250,6 +250,23 @@ function promptTokens(model: RioModel, request: GenerateRequest): number[] {
   if (typeof request.prompt === "string") return model.tokenizer.encode(request.prompt);
   if (Array.isArray(request.prompt)) return request.prompt;
   throw new Error("generate: a request needs messages or a prompt");
+}
+
+/**
+ * Where a chat prompt's messages end and its generation prompt begins: the next turn of the chat starts
+ * with these tokens, so the prefix cache keeps the state there. Only for models with recurrent state,
+ * which resume only from states kept at exact positions (attention models reuse any cached prefix), and
+ * only for text prompts. Undefined when the messages do not render to a prefix of the prompt.
+ */
+function historyEnd(model: RioModel, request: GenerateRequest, prompt: number[]): number | undefined {
+  if (!model.llama.recurrent || !request.messages || request.media?.length) return undefined;
+  const history = model.tokenizer.encodeChat(request.messages, {
+    tools: request.tools,
+    addGenerationPrompt: false,
+    enableThinking: request.enableThinking,
+  });
+  const n = history.length;
+  return n > 0 && n < prompt.length && history.every((id, i) => id === prompt[i]) ? n : undefined;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { LlamaContext } from "../llama/index.js";
 import { EngineError } from "./errors.js";
+import { PrefixCache, type PrefixCacheOptions, type PrefixCacheStats } from "./prefix-cache.js";
 import { type Sequence, SequenceSlot } from "./sequence.js";
 import {
   type EmbeddingInput,
@@ -26,6 +27,16 @@ interface PendingDecode {
   outputs: { input: number; item: number }[];
 }
 
+/** How an Engine uses its context. */
+export interface EngineConfig {
+  /** Sequences lent to requests (default: all of the context's); ids above them hold cached prefixes. */
+  maxSequences?: number;
+  /** The prefix cache over the ids above maxSequences; false (or no spare ids) turns it off. */
+  prefixCache?: PrefixCacheOptions | false;
+  /** The model keeps recurrent state (see LlamaModel.recurrent): only whole cached states are reused. */
+  recurrent?: boolean;
+}
+
 /** Executes batched steps over sequences of one llama.cpp context. */
 export class Engine {
   readonly maxSequences: number;
@@ -44,10 +55,18 @@ export class Engine {
   private readonly seq: Int32Array;
   private readonly wantLogits: Uint8Array;
   private readonly embd: Float32Array;
+  private readonly cache: PrefixCache | undefined;
   private busy = false;
 
-  constructor(private readonly context: LlamaContext) {
-    this.maxSequences = context.nSeqMax;
+  constructor(
+    private readonly context: LlamaContext,
+    config: EngineConfig = {},
+  ) {
+    this.maxSequences = config.maxSequences ?? context.nSeqMax;
+    if (!Number.isInteger(this.maxSequences) || this.maxSequences < 1 || this.maxSequences > context.nSeqMax)
+      throw new EngineError(
+        `maxSequences = ${this.maxSequences}; the context has ${context.nSeqMax} sequences`,
+      );
     this.capacity = context.nCtx;
     this.hiddenSize = context.nEmbdInput;
     this.vocabSize = context.nVocab;
@@ -62,6 +81,19 @@ export class Engine {
     this.seq = new Int32Array(this.batchSize);
     this.wantLogits = new Uint8Array(this.batchSize);
     this.embd = new Float32Array(this.batchSize * this.hiddenSize);
+    const spare = Array.from(
+      { length: context.nSeqMax - this.maxSequences },
+      (_, i) => this.maxSequences + i,
+    );
+    if (config.prefixCache !== false && spare.length > 0) {
+      const cells = config.prefixCache?.cells ?? Math.floor(this.capacity / 2);
+      this.cache = new PrefixCache(context, spare, config.recurrent ?? false, cells);
+    }
+  }
+
+  /** Counters of the prefix cache; undefined when it is off. */
+  get prefixCacheStats(): PrefixCacheStats | undefined {
+    return this.cache?.stats;
   }
 
   /** Positions held by all open sequences together. */
@@ -84,9 +116,7 @@ export class Engine {
         `all ${this.maxSequences} sequences are in use (raise maxSequences)`,
         "no-free-sequence",
       );
-    slot.open = true;
-    slot.length = 0;
-    slot.position = 0;
+    Object.assign(slot, { open: true, length: 0, position: 0, history: [], sharedCells: 0 });
     return slot;
   }
 
@@ -94,11 +124,35 @@ export class Engine {
   release(sequence: Sequence): void {
     const slot = this.own(sequence);
     if (this.busy) throw new EngineError("release() during a step: wait for the step to finish");
+    this.cache?.keep(slot);
+    this.cache?.forget(slot);
     this.context.seqRemove(slot.id, -1, -1);
     slot.open = false;
     slot.length = 0;
     slot.position = 0;
     this.free.push(slot);
+  }
+
+  /**
+   * Starts an empty sequence from the longest cached prefix of `tokens` (always leaving at least the last
+   * token to feed, for its logits); returns how many tokens it reused, which the caller then skips. 0 when
+   * nothing matches or the cache is off.
+   */
+  reusePrefix(sequence: Sequence, tokens: ArrayLike<number>): number {
+    const slot = this.own(sequence);
+    if (!this.cache || slot.length > 0 || tokens.length < 2) return 0;
+    if (this.busy) throw new EngineError("reusePrefix() during a step: wait for the step to finish");
+    return this.cache.reuse(slot, tokens, tokens.length - 1);
+  }
+
+  /**
+   * Keeps the sequence's state as it is now as a cached prefix (a checkpoint a later prompt may resume
+   * from, e.g. the end of a chat's history); released sequences are kept anyway. No-op when the cache is off.
+   */
+  keepPrefix(sequence: Sequence): void {
+    const slot = this.own(sequence);
+    if (this.busy) throw new EngineError("keepPrefix() during a step: wait for the step to finish");
+    this.cache?.keep(slot);
   }
 
   /**
@@ -119,7 +173,9 @@ export class Engine {
         await this.run(decode, inputs, start, d === decodes.length - 1 ? "view" : "copy", outputs);
       }
       inputs.forEach((input, i) => {
-        (input.seq as SequenceSlot).position = start[i].position + inputSpan(input);
+        const slot = input.seq as SequenceSlot;
+        slot.position = start[i].position + inputSpan(input);
+        if (slot.history.length === start[i].length) extendHistory(slot.history, input);
       });
     } catch (error) {
       // Leave every sequence as it was before the step, so the caller can retry or release it. Recurrent
@@ -129,8 +185,10 @@ export class Engine {
         if (this.context.seqRemove(slot.id, start[i].position, -1)) Object.assign(slot, start[i]);
         else {
           this.context.seqRemove(slot.id, -1, -1);
+          this.cache?.forget(slot);
           Object.assign(slot, { length: 0, position: 0 });
         }
+        slot.history.length = Math.min(slot.history.length, slot.length);
       });
       throw error;
     } finally {
@@ -162,6 +220,12 @@ export class Engine {
           `by ${this.maxSequences - this.free.length} sequences`,
         "context-full",
       );
+    // cached prefixes give way to live sequences: the cache never refuses a step that fits without it
+    if (this.cache) {
+      let owned = 0;
+      for (const slot of this.slots) if (slot.open) owned += slot.length - slot.sharedCells;
+      this.cache.makeRoom(needed, owned, this.capacity);
+    }
   }
 
   private validateMedia(id: number, media: MediaEmbeddings): void {
@@ -286,4 +350,10 @@ export class Engine {
   close(): void {
     this.context.free();
   }
+}
+
+/** Appends what `input` fed to a history of token ids, when it was tokens (or a token's embedding row). */
+function extendHistory(history: number[], input: StepInput): void {
+  if (isTokenInput(input)) for (let k = 0; k < input.tokens.length; k++) history.push(input.tokens[k]);
+  else if (!isMediaInput(input) && input.token !== undefined) history.push(input.token);
 }

@@ -3,7 +3,7 @@
  * step over sequences whose inputs are prompt tokens or embedding vectors.
  */
 export { convertCheckpoint, MODEL_QUANTS, type ModelQuant } from "./convert-checkpoint.js";
-export { Engine } from "./engine.js";
+export { Engine, type EngineConfig } from "./engine.js";
 export { EngineError, type EngineErrorCode } from "./errors.js";
 export { tokenizerFromGguf } from "./gguf-tokenizer.js";
 export {
@@ -14,7 +14,14 @@ export {
   type RioModel,
 } from "./load-model.js";
 export { checkMemory, estimateMemory } from "./memory-estimate.js";
-export { type PromptPart, Scheduler, type SchedulerOptions, SequenceLease } from "./scheduler.js";
+export type { PrefixCacheOptions, PrefixCacheStats } from "./prefix-cache.js";
+export {
+  type PrefillOptions,
+  type PromptPart,
+  Scheduler,
+  type SchedulerOptions,
+  SequenceLease,
+} from "./scheduler.js";
 export type { Sequence } from "./sequence.js";
 export type {
   EmbeddingInput,

@@ -11,6 +11,7 @@ import { convertCheckpoint, type ModelQuant } from "./convert-checkpoint.js";
 import { Engine } from "./engine.js";
 import { tokenizerFromGguf } from "./gguf-tokenizer.js";
 import { checkMemory } from "./memory-estimate.js";
+import type { PrefixCacheOptions } from "./prefix-cache.js";
 import { TokenEmbeddings } from "./token-embeddings.js";
 
 /** Options of loadModel. */
@@ -103,7 +104,15 @@ export interface EngineOptions {
   flashAttention?: boolean;
   /** How long CPU workers spin for the next decode before sleeping, 0..100 (default 0: sleep at once). */
   poll?: number;
+  /**
+   * Reuse of computed prompt prefixes across requests (default on: 4 cached prefixes in at most half the context; see prefix-cache.ts):
+   * false turns it off, an object sets its limits.
+   */
+  prefixCache?: boolean | PrefixCacheOptions;
 }
+
+/** LLAMA_MAX_SEQ of the pinned llama.cpp: sequence ids per context. */
+const MAX_SEQUENCE_IDS = 256;
 
 /** Creates an engine (a llama.cpp context) over a loaded model, after checking the memory it needs. */
 export function createEngine(model: RioModel, opts: EngineOptions = {}): Engine {
@@ -111,15 +120,26 @@ export function createEngine(model: RioModel, opts: EngineOptions = {}): Engine 
   const kvType = opts.kvType ?? "f16";
   checkMemory(model.gguf, ctx, kvType);
   const batch = Math.min(opts.batchSize ?? 512, ctx);
+  const maxSequences = opts.maxSequences ?? 1;
+  const cacheOptions =
+    opts.prefixCache === false ? undefined : opts.prefixCache === true ? {} : (opts.prefixCache ?? {});
+  // a decode batch must hold one output per sequence id (see LlamaModel.createContext)
+  const cacheSlots = cacheOptions
+    ? Math.max(0, Math.min(cacheOptions.slots ?? 4, MAX_SEQUENCE_IDS - maxSequences, batch - maxSequences))
+    : 0;
   const context = model.llama.createContext({
     nCtx: ctx,
     nBatch: batch,
     nUbatch: batch,
-    nSeqMax: opts.maxSequences ?? 1,
+    nSeqMax: maxSequences + cacheSlots,
     threads: opts.threads ?? physicalCores(),
     kvType,
     flashAttention: opts.flashAttention,
     poll: opts.poll,
   });
-  return new Engine(context);
+  return new Engine(context, {
+    maxSequences,
+    prefixCache: cacheSlots > 0 ? cacheOptions : false,
+    recurrent: model.llama.recurrent,
+  });
 }

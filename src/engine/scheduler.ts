@@ -29,8 +29,25 @@ interface Pending {
   part: number;
   offset: number;
   embedding?: Float32Array;
+  /** The token id whose row `embedding` is, if it is one (keys the position for the prefix cache). */
+  token?: number;
+  /** Try the prefix cache before feeding (a first prompt that starts with tokens). */
+  lookup?: boolean;
+  /** A position of the first part where the state is kept as a cached prefix (see PrefillOptions). */
+  checkpoint?: number;
   resolve(logits: Float32Array): void;
   reject(error: unknown): void;
+}
+
+/** Options of SequenceLease.prefill. */
+export interface PrefillOptions {
+  /**
+   * A position inside the prompt's leading tokens where a later prompt is likely to continue (a chat's
+   * history before the generation prompt): the state there is kept as a cached prefix. Attention models
+   * can reuse any prefix of a cached sequence anyway; models with recurrent state resume only from states
+   * kept at exact positions, such as this one and the end of each request.
+   */
+  checkpoint?: number;
 }
 
 /** One request's sequence, as the scheduler lends it. */
@@ -64,9 +81,10 @@ export class SequenceLease {
   /**
    * Feeds a prompt: token ids, or parts where images take the place of tokens. Tokens go in chunks over
    * as many steps as needed, an image block whole in one step. Resolves with the last position's logits,
-   * copied into this lease's own buffer: valid until its next prefill or decode.
+   * copied into this lease's own buffer: valid until its next prefill or decode. A first prompt that starts
+   * with tokens resumes from the engine's longest cached prefix of them, when there is one.
    */
-  prefill(prompt: ArrayLike<number> | PromptPart[]): Promise<Float32Array> {
+  prefill(prompt: ArrayLike<number> | PromptPart[], opts: PrefillOptions = {}): Promise<Float32Array> {
     const parts = (
       Array.isArray(prompt) && prompt.some((p) => typeof p === "object")
         ? (prompt as PromptPart[])
@@ -75,12 +93,16 @@ export class SequenceLease {
     if (parts.length === 0) return Promise.reject(new EngineError("prefill needs at least one token"));
     if ("media" in parts[parts.length - 1])
       return Promise.reject(new EngineError("a prompt must end with tokens, not an image"));
-    return this.submit({ parts, part: 0, offset: 0 });
+    const lookup = this.seq.length === 0 && "tokens" in parts[0];
+    return this.submit({ parts, part: 0, offset: 0, lookup, checkpoint: opts.checkpoint });
   }
 
-  /** Feeds one decoding input vector; resolves with the next logits row (same buffer rule as prefill). */
-  decode(embedding: Float32Array): Promise<Float32Array> {
-    return this.submit({ embedding, part: 0, offset: 0 });
+  /**
+   * Feeds one decoding input vector; resolves with the next logits row (same buffer rule as prefill).
+   * `token`: the id whose embedding row this is, when it is one (so the prefix cache can key it).
+   */
+  decode(embedding: Float32Array, token?: number): Promise<Float32Array> {
+    return this.submit({ embedding, token, part: 0, offset: 0 });
   }
 
   /** Gives the sequence back (cache dropped at once, or right after the step in flight); pending work is rejected. */
@@ -225,6 +247,13 @@ export class Scheduler {
    */
   private collect(): { lease: SequenceLease; input: StepInput; count: number; last: boolean }[] {
     const batch: ReturnType<Scheduler["collect"]> = [];
+    for (const lease of this.leases) {
+      const pending = lease.pending;
+      if (!pending?.lookup || lease.released) continue;
+      pending.lookup = false;
+      const first = pending.parts?.[0];
+      if (first && "tokens" in first) pending.offset = this.engine.reusePrefix(lease.seq, first.tokens);
+    }
     let budget = this.prefillBudget;
     let room = this.engine.capacity - this.engine.cellsInUse;
     for (const lease of this.leases) {
@@ -234,7 +263,10 @@ export class Scheduler {
       const media = part && "media" in part ? part.media : undefined;
       const tokens = part && "tokens" in part ? part.tokens : undefined;
       const remaining = tokens ? tokens.length - pending.offset : media ? media.nTokens : 1;
-      const count = tokens ? Math.min(remaining, budget) : media ? (budget > 0 ? remaining : 0) : 1;
+      let count = tokens ? Math.min(remaining, budget) : media ? (budget > 0 ? remaining : 0) : 1;
+      // a chunk ends at the checkpoint, so that the state there can be kept
+      const toCheckpoint = pending.part === 0 ? (pending.checkpoint ?? 0) - pending.offset : 0;
+      if (tokens && toCheckpoint > 0 && toCheckpoint < count) count = toCheckpoint;
       if (count === 0) continue;
       if (count > room) {
         lease.pending = undefined;
@@ -256,7 +288,7 @@ export class Scheduler {
           }
         : media
           ? { seq: lease.seq, media, logits: "none" }
-          : { seq: lease.seq, embedding: pending.embedding as Float32Array };
+          : { seq: lease.seq, embedding: pending.embedding as Float32Array, token: pending.token };
       if (part) budget -= count;
       batch.push({ lease, input, count, last });
     }
@@ -278,6 +310,8 @@ export class Scheduler {
     batch.forEach(({ lease, count, last }, i) => {
       const pending = lease.pending;
       if (!pending) return; // released during the step
+      if (pending.part === 0 && pending.offset + count === pending.checkpoint)
+        this.engine.keepPrefix(lease.seq);
       if (!last) {
         pending.offset += count;
         const part = pending.parts?.[pending.part];

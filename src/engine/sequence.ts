@@ -27,5 +27,12 @@ export class SequenceSlot implements Sequence {
   length = 0;
   position = 0;
   open = true;
+  /**
+   * Token ids fed so far, up to the first input that was not a token (an image, a soft mixture): the key
+   * of the sequence's state for the prefix cache. Covers every cell while `history.length === length`.
+   */
+  history: number[] = [];
+  /** Cells of this sequence shared with a cached prefix (counted on the cache's side). */
+  sharedCells = 0;
   constructor(readonly id: number) {}
 }

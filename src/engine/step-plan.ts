@@ -12,6 +12,11 @@ export interface TokenInput {
 export interface EmbeddingInput {
   seq: Sequence;
   embedding: Float32Array;
+  /**
+   * The token id when `embedding` is exactly that token's row: the prefix cache then keys the position by
+   * it. Leave it out for a mixture (the sequence's state past it is then never reused).
+   */
+  token?: number;
 }
 
 /**

@@ -146,6 +146,18 @@ export class LlamaContext {
     return this.api.llama_memory_seq_rm(this.memory, seq, p0, p1) as boolean;
   }
 
+  /**
+   * Gives `dst` the cells of `src` with positions in [p0, p1) (-1 = open end). In the unified KV cache the
+   * cells are shared, not copied (llama_kv_cache::seq_cp adds dst to their sequence sets); recurrent state
+   * is always copied whole, shared until one of the two sequences decodes (copy on write in find_slot).
+   */
+  seqCopy(src: number, dst: number, p0 = -1, p1 = -1): void {
+    this.idle();
+    this.checkSeq(src, "src");
+    this.checkSeq(dst, "dst");
+    this.api.llama_memory_seq_cp(this.memory, src, dst, p0, p1);
+  }
+
   /** Largest position stored for `seq`, or -1 when the sequence is empty. */
   seqPosMax(seq: number): number {
     this.idle();

@@ -78,6 +78,8 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
     llama_model_n_embd: llama.func("int32_t llama_model_n_embd(void *model)"),
     llama_model_n_embd_inp: llama.func("int32_t llama_model_n_embd_inp(void *model)"),
     llama_model_n_layer: llama.func("int32_t llama_model_n_layer(void *model)"),
+    llama_model_is_recurrent: llama.func("bool llama_model_is_recurrent(void *model)"),
+    llama_model_is_hybrid: llama.func("bool llama_model_is_hybrid(void *model)"),
     llama_model_meta_val_str: llama.func(
       "int32_t llama_model_meta_val_str(void *model, const char *key, _Out_ uint8_t *buf, size_t buf_size)",
     ),
@@ -116,6 +118,9 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
       "bool llama_memory_seq_rm(void *mem, int32_t seq_id, int32_t p0, int32_t p1)",
     ),
     llama_memory_seq_pos_max: llama.func("int32_t llama_memory_seq_pos_max(void *mem, int32_t seq_id)"),
+    llama_memory_seq_cp: llama.func(
+      "void llama_memory_seq_cp(void *mem, int32_t seq_id_src, int32_t seq_id_dst, int32_t p0, int32_t p1)",
+    ),
   };
 }
 

@@ -46,6 +46,11 @@ export class LlamaModel {
   readonly nLayer: number;
   /** general.architecture, e.g. "qwen3". */
   readonly architecture: string;
+  /**
+   * True when the model keeps per-sequence recurrent state (Mamba-like or hybrid, e.g. qwen35): that state
+   * summarises the whole sequence and cannot be cut back to a shorter prefix.
+   */
+  readonly recurrent: boolean;
   private readonly vocab: unknown;
   private readonly contexts = new Set<LlamaContext>();
   private handle: unknown;
@@ -64,6 +69,7 @@ export class LlamaModel {
     this.nCtxTrain = api.llama_model_n_ctx_train(handle) as number;
     this.nLayer = api.llama_model_n_layer(handle) as number;
     this.architecture = this.meta("general.architecture") ?? "";
+    this.recurrent = Boolean(api.llama_model_is_recurrent(handle) || api.llama_model_is_hybrid(handle));
   }
 
   /**

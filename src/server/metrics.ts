@@ -1,7 +1,7 @@
 /**
  * @module Server metrics in Prometheus' text format: request counts by endpoint and status, prompt,
  * generated and latent tokens, queue depth and busy sequences (read live), time to first token,
- * per-request decoding speed, and built-in tool runs by tool and outcome with their durations. A
+ * per-request decoding speed, prefix-cache hits and reused prompt tokens, and built-in tool runs by tool and outcome with their durations. A
  * generated-token counter gives aggregate tokens/s through `rate()`.
  */
 
@@ -10,6 +10,8 @@ export interface LiveGauges {
   queueDepth(): number;
   activeSequences(): number;
   inFlightRequests(): number;
+  /** The engine's prefix-cache counters (undefined when the cache is off). */
+  prefixCache?(): { hits: number; tokensReused: number } | undefined;
 }
 
 class Histogram {
@@ -127,6 +129,16 @@ export class Metrics {
     metric("rio_in_flight_requests", "gauge", "Generations admitted and not yet finished.", [
       `rio_in_flight_requests ${this.live.inFlightRequests()}`,
     ]);
+    const cache = this.live.prefixCache?.();
+    metric("rio_prefix_cache_hits_total", "counter", "Prompts that resumed from a cached prefix.", [
+      `rio_prefix_cache_hits_total ${cache?.hits ?? 0}`,
+    ]);
+    metric(
+      "rio_prefix_cache_tokens_reused_total",
+      "counter",
+      "Prompt tokens taken from the prefix cache instead of prefilled.",
+      [`rio_prefix_cache_tokens_reused_total ${cache?.tokensReused ?? 0}`],
+    );
     metric(
       "rio_time_to_first_token_seconds",
       "histogram",

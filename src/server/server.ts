@@ -130,6 +130,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
       queueDepth: () => opts.scheduler.queueDepth,
       activeSequences: () => opts.scheduler.activeSequences,
       inFlightRequests: () => admission.generations,
+      prefixCache: () => opts.scheduler.engine.prefixCacheStats,
     }),
   };
   const app = buildApp(context, {

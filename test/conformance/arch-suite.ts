@@ -8,7 +8,13 @@ import { after, before, test } from "node:test";
 import type { ModelType } from "../../src/checkpoint/index.js";
 import { loadModel } from "../../src/engine/index.js";
 import { F32_VS_REFERENCE_LOGPROB, flipMarginBound, SAME_FUNCTION_LOGPROB } from "./bounds.js";
-import { batchVsSingle, reuseAfterRelease, tokenizerMismatches, tokenVsEmbedding } from "./checks.js";
+import {
+  batchVsSingle,
+  prefixCacheVsCold,
+  reuseAfterRelease,
+  tokenizerMismatches,
+  tokenVsEmbedding,
+} from "./checks.js";
 import {
   conformancePrompt,
   exactEngine,
@@ -104,6 +110,27 @@ export function conformanceSuite(
       assert.deepEqual(tokenizerMismatches(model), []);
     } finally {
       engine.close();
+      model.free();
+    }
+  });
+
+  // Resuming from a cached prefix runs the same function on the same values, split into other micro-batches
+  // (the prefix in earlier ones), so it agrees with a cold prefill within the batch-vs-single bound.
+  test(`${arch}: a prompt resumed from the prefix cache = the prompt prefilled cold`, async () => {
+    const model = loadModel(fixture.gguf.f32 as string);
+    try {
+      const prompt = conformancePrompt(model, fixture.chat);
+      const r = await prefixCacheVsCold(model, prompt, BATCH);
+      const [first, extension, partial] = r.requests;
+      assert.equal(first.reused, 0);
+      assert.equal(extension.reused, prompt.length + 5, "the extension resumes from the whole first request");
+      assert.equal(partial.reused, BATCH + BATCH / 2 - 3, "the third prompt resumes at the checkpoint");
+      assert.ok(r.max_abs_logprob_diff <= SAME_FUNCTION_LOGPROB, `max |Δ log p| = ${r.max_abs_logprob_diff}`);
+      assert.ok(
+        r.top1_flip_margin <= flipMarginBound(SAME_FUNCTION_LOGPROB),
+        `top-1 flip of ${r.top1_flip_margin}`,
+      );
+    } finally {
       model.free();
     }
   });

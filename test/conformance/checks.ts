@@ -2,7 +2,7 @@
  * @module Engine self-consistency checks shared by all architectures (token vs embedding, batch vs
  * single, slot reuse after release, tokenizer).
  */
-import type { Engine, RioModel, Sequence } from "../../src/engine/index.js";
+import { type Engine, type RioModel, Scheduler, type Sequence } from "../../src/engine/index.js";
 import { engineLogits, exactEngine } from "./harness.js";
 import { type Agreement, compareLogits } from "./metrics.js";
 
@@ -174,4 +174,85 @@ export function tokenizerMismatches(model: RioModel): string[] {
     const llama = model.llama.tokenize(text, { addSpecial: false, parseSpecial: false });
     return rio.length !== llama.length || rio.some((id, i) => id !== llama[i]);
   });
+}
+
+/** Logits of a prompt's last position and of `continuation` fed after it (as embedding rows with ids). */
+async function promptAndContinuation(
+  model: RioModel,
+  scheduler: Scheduler,
+  prompt: number[],
+  continuation: number[],
+  checkpoint?: number,
+): Promise<Float32Array[]> {
+  const lease = await scheduler.acquire();
+  try {
+    const rows = [(await lease.prefill(prompt, { checkpoint })).slice()];
+    for (const token of continuation)
+      rows.push((await lease.decode(model.embeddings.row(token), token)).slice());
+    return rows;
+  } finally {
+    lease.release();
+  }
+}
+
+/** What prefixCacheVsCold measured: the agreement, and the tokens each request took from the cache. */
+export interface PrefixCacheReport extends Agreement {
+  /** Per request: prompt length and tokens reused. */
+  requests: { prompt: number; reused: number }[];
+}
+
+/**
+ * Three requests run cold (cache off) and then one after another on an engine with the prefix cache, all
+ * through the scheduler fed in chunks of `batchSize`: (1) `prompt` with a checkpoint at `cut` and a
+ * continuation; (2) a multi-turn extension, prompt 1 + its continuation + new tokens, which resumes from the
+ * whole first request; (3) prompt[0, cut) + other tokens, which resumes at the checkpoint (any model) or at
+ * the common prefix (attention models). `cut` and request 1's length are chosen off the chunk grid, so the
+ * hits end mid-chunk. Every last-prompt and continuation logits row is compared with the cold run.
+ */
+export async function prefixCacheVsCold(
+  model: RioModel,
+  prompt: number[],
+  batchSize: number,
+): Promise<PrefixCacheReport> {
+  const encode = (text: string, n: number) => model.tokenizer.encode(text).slice(0, n);
+  const cut = batchSize + Math.floor(batchSize / 2) - 3;
+  const continuation = encode(" Primeiro somamos 17 e 25, o que dá 42.", 5);
+  const first = [...prompt, ...continuation];
+  const requests: [number[], number[], number | undefined][] = [
+    [prompt, continuation, cut],
+    [
+      [...first, ...encode(" Depois escrevemos o código em Python.", 7)],
+      encode(" um dois três quatro", 4),
+      undefined,
+    ],
+    [
+      [...prompt.slice(0, cut), ...encode(" The weather is very nice today.", 6)],
+      encode(" truly nice", 3),
+      undefined,
+    ],
+  ];
+  if (first.length % batchSize === 0 || cut % batchSize === 0 || cut >= prompt.length)
+    throw new Error(`prefixCacheVsCold: pick another prompt (length ${prompt.length}, batch ${batchSize})`);
+  const run = async (prefixCache: boolean) => {
+    const engine = exactEngine(model, 2, batchSize, prefixCache);
+    try {
+      const scheduler = new Scheduler(engine, { prefillTokensPerStep: batchSize });
+      const rows: Float32Array[] = [];
+      const reused: number[] = [];
+      for (const [tokens, next, checkpoint] of requests) {
+        const before = engine.prefixCacheStats?.tokensReused ?? 0;
+        rows.push(...(await promptAndContinuation(model, scheduler, tokens, next, checkpoint)));
+        reused.push((engine.prefixCacheStats?.tokensReused ?? 0) - before);
+      }
+      return { rows, reused };
+    } finally {
+      engine.close();
+    }
+  };
+  const cold = await run(false);
+  const warm = await run(true);
+  return {
+    ...compareLogits(cold.rows, warm.rows),
+    requests: requests.map(([tokens], i) => ({ prompt: tokens.length, reused: warm.reused[i] })),
+  };
 }

@@ -81,9 +81,20 @@ export function checkpointFixture(
   };
 }
 
-/** An engine set up for exact comparison: F32 KV cache, no flash attention. */
-export function exactEngine(model: RioModel, maxSequences = 1, batchSize = 512): Engine {
-  return createEngine(model, { ctx: 1024, maxSequences, kvType: "f32", flashAttention: false, batchSize });
+/**
+ * An engine set up for exact comparison: F32 KV cache, no flash attention, and no prefix cache unless
+ * asked (cached prefixes hold cells, so a fresh sequence's cells would lie elsewhere than in a fresh
+ * context; the prefix cache's own check turns it on).
+ */
+export function exactEngine(model: RioModel, maxSequences = 1, batchSize = 512, prefixCache = false): Engine {
+  return createEngine(model, {
+    ctx: 1024,
+    maxSequences,
+    kvType: "f32",
+    flashAttention: false,
+    batchSize,
+    prefixCache,
+  });
 }
 
 /** Logits of every prompt position from the engine (prompt fed as tokens, in chunks of batchSize). */
