@@ -141,6 +141,7 @@ export function runContext(server: ServerContext): RunContext {
     model: server.model,
     scheduler: server.scheduler,
     metrics: server.metrics,
+    budget: server.admission.context,
     arrivedAt: performance.now(),
   };
 }

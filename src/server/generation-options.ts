@@ -31,6 +31,17 @@ export function promptRows(request: Pick<GenerateRequest, "prompt" | "media">): 
 }
 
 /**
+ * The most cache cells a generation can take: its prompt rows plus its output limit (the last sampled
+ * token is never fed back, so this is one more than it can use), capped by `capacity`.
+ */
+export function worstCaseRows(
+  request: Pick<GenerateRequest, "prompt" | "media" | "maxTokens">,
+  capacity: number,
+): number {
+  return Math.min(capacity, promptRows(request) + (request.maxTokens ?? capacity));
+}
+
+/**
  * The thinking budgets (reasoning tokens) OpenAI's `reasoning_effort` levels stand for; "xhigh" and "max"
  * set no limit of their own (the server's default applies), "none" turns thinking off instead.
  */
