@@ -2,6 +2,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { CheckpointError } from "./errors.js";
 import { readJsonFile } from "./read-json.js";
+import { parseRopeScaling } from "./rope-scaling.js";
 import { type LayerType, MODEL_TYPES, type ModelType, need, type TextConfig } from "./text-config.js";
 
 const posInt = z.number().int().positive();
@@ -134,7 +135,8 @@ export function parseTextConfig(raw: unknown, file: string): TextConfig {
     // multimodal wrappers may keep tie_word_embeddings at the outer level only
     tie_word_embeddings: c.tie_word_embeddings ?? (outer.tie_word_embeddings as boolean | undefined) ?? false,
   };
-  if (c.rope_scaling) config.rope_scaling = c.rope_scaling;
+  const ropeScaling = parseRopeScaling(text, prefix, fail);
+  if (ropeScaling) config.rope_scaling = ropeScaling;
   if (c.bos_token_id != null) config.bos_token_id = c.bos_token_id;
   if (c.eos_token_id != null) config.eos_token_id = c.eos_token_id;
   if (modelType === "qwen3_moe" || modelType === "qwen3_5_moe") {

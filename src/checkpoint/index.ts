@@ -24,6 +24,7 @@ export {
   parsePreprocessorConfig,
 } from "./preprocessor-config.js";
 export * from "./quant/index.js";
+export type { RopeScaling } from "./rope-scaling.js";
 export { DTYPE_BYTES, elementCount, type FloatDtype, type TensorInfo } from "./safetensors-format.js";
 export { SafetensorsFile } from "./safetensors-read.js";
 export { type TensorToWrite, writeSafetensors } from "./safetensors-write.js";

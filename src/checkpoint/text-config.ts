@@ -3,6 +3,8 @@
  * field names spelled as in config.json.
  */
 
+import type { RopeScaling } from "./rope-scaling.js";
+
 /** The HF `model_type`s Rio supports (Qwen3.5 configs name their text part `qwen3_5_text` etc.). */
 export type ModelType = "qwen3" | "qwen3_moe" | "qwen3_5" | "qwen3_5_moe";
 
@@ -29,8 +31,11 @@ export interface TextConfig {
   rope_theta: number;
   max_position_embeddings: number;
   tie_word_embeddings: boolean;
-  /** present when config.json sets a non-null `rope_scaling` (e.g. YaRN); passed through unvalidated */
-  rope_scaling?: Record<string, unknown>;
+  /**
+   * A linear or YaRN RoPE scaling from `rope_parameters` (transformers v5) or `rope_scaling`; absent for
+   * plain RoPE. Kept under the older name whichever key it came from.
+   */
+  rope_scaling?: RopeScaling;
   bos_token_id?: number;
   eos_token_id?: number | number[];
   // mixture of experts (qwen3_moe, qwen3_5_moe)

@@ -5,11 +5,14 @@
 import type { Command } from "commander";
 import {
   createEngine,
+  KV_TYPES,
+  type KvType,
   loadModel,
   MODEL_QUANTS,
   type ModelQuant,
   type RioModel,
   Scheduler,
+  trainedContext,
 } from "../engine/index.js";
 import type { ImageEncoder } from "../vision/index.js";
 import { DEFAULT_MODEL_NOTICE, defaultModelDir } from "./default-model.js";
@@ -21,14 +24,21 @@ import type { VisionFlags } from "./vision.js";
 export interface ModelFlags extends VisionFlags {
   model?: string;
   quant: ModelQuant;
-  ctx: number;
+  /** Absent: `defaultCtx`, lowered to the model's maximum for a single sequence. */
+  ctx?: number;
+  /** The command's default context (set by addModelOptions). */
+  defaultCtx?: number;
+  kvType: KvType;
   threads?: number;
   /** False with --no-prefix-cache. */
   prefixCache?: boolean;
 }
 
-/** Adds --model, --quant, --ctx, --threads, --no-prefix-cache. */
+/** Adds --model, --quant, --ctx, --kv-type, --threads, --no-prefix-cache; `defaults.ctx` is remembered for openSession. */
 export function addModelOptions(command: Command, defaults: { ctx: number }): Command {
+  command.hook("preAction", (cmd) => {
+    cmd.setOptionValue("defaultCtx", defaults.ctx);
+  });
   return command
     .option("--model <path>", "Hugging Face folder or GGUF file (default: the embedded rio-nano)")
     .option(
@@ -37,7 +47,17 @@ export function addModelOptions(command: Command, defaults: { ctx: number }): Co
       oneOf(MODEL_QUANTS),
       "q8_0",
     )
-    .option("--ctx <n>", "context positions (shared by all sequences)", integerParser(16), defaults.ctx)
+    .option(
+      "--ctx <n>",
+      `context positions shared by all sequences, at most the model's trained (or YaRN-extended) length (default: ${defaults.ctx}, or that length when smaller)`,
+      integerParser(16),
+    )
+    .option(
+      "--kv-type <type>",
+      `KV cache type: ${KV_TYPES.join(", ")} (q8_0 and q4_0 halve and quarter its memory and turn flash attention on)`,
+      oneOf(KV_TYPES),
+      "f16",
+    )
     .option("--threads <n>", "CPU threads (default: physical cores)", integerParser(1))
     .option("--no-prefix-cache", "prefill every prompt in full instead of resuming from cached prefixes")
     .option(
@@ -77,12 +97,19 @@ export function openSession(
   } finally {
     progress.stop();
   }
-  const engine = createEngine(model, {
-    ctx: flags.ctx,
-    maxSequences: opts.maxSequences,
-    threads: flags.threads,
-    prefixCache: flags.prefixCache !== false,
-  });
+  let engine: ReturnType<typeof createEngine>;
+  try {
+    engine = createEngine(model, {
+      ctx: flags.ctx ?? defaultContext(flags.defaultCtx ?? 4096, model, opts.maxSequences),
+      kvType: flags.kvType,
+      maxSequences: opts.maxSequences,
+      threads: flags.threads,
+      prefixCache: flags.prefixCache !== false,
+    });
+  } catch (error) {
+    model.free();
+    throw error;
+  }
   const scheduler = new Scheduler(engine, { maxQueue: opts.maxQueue });
   return {
     model,
@@ -94,4 +121,13 @@ export function openSession(
       model.free();
     },
   };
+}
+
+/**
+ * The context when --ctx is not given: the command's default, but no more than the model's maximum when
+ * one sequence could use it all (several sequences share it, each kept within that maximum).
+ */
+function defaultContext(ctx: number, model: RioModel, maxSequences: number): number {
+  const max = trainedContext(model.gguf).max;
+  return maxSequences === 1 && max > 0 ? Math.min(ctx, max) : ctx;
 }

@@ -2,6 +2,8 @@
  * @module engine layer: loading a model (Hugging Face folder or GGUF) onto llama.cpp, and the batched
  * step over sequences whose inputs are prompt tokens or embedding vectors.
  */
+export { KV_TYPES, type KvType } from "../llama/index.js";
+export { checkContextLength, checkKvType, type TrainedContext, trainedContext } from "./context-checks.js";
 export { convertCheckpoint, MODEL_QUANTS, type ModelQuant } from "./convert-checkpoint.js";
 export { Engine, type EngineConfig } from "./engine.js";
 export { EngineError, type EngineErrorCode } from "./errors.js";

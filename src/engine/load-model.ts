@@ -5,8 +5,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ensureModelGguf, type GgufFile, readGguf } from "../checkpoint/index.js";
-import { type GpuPreference, type Llama, type LlamaModel, loadLlama, physicalCores } from "../llama/index.js";
+import {
+  type GpuPreference,
+  type KvType,
+  type Llama,
+  type LlamaModel,
+  loadLlama,
+  physicalCores,
+} from "../llama/index.js";
 import { RioTokenizer } from "../tokenizer/index.js";
+import { checkContextLength, checkKvType, trainedContext } from "./context-checks.js";
 import { convertCheckpoint, type ModelQuant } from "./convert-checkpoint.js";
 import { Engine } from "./engine.js";
 import { tokenizerFromGguf } from "./gguf-tokenizer.js";
@@ -91,7 +99,10 @@ function readGenerationConfig(dir: string): Record<string, unknown> {
 
 /** Options of createEngine. */
 export interface EngineOptions {
-  /** Total positions shared by all sequences (default 4096). */
+  /**
+   * Total positions shared by all sequences (default 4096, or the model's maximum when smaller); for one
+   * sequence, more than the model's trained context (YaRN-extended when the GGUF has YaRN) is refused.
+   */
   ctx?: number;
   /** Concurrent sequences (default 1). */
   maxSequences?: number;
@@ -99,8 +110,11 @@ export interface EngineOptions {
   batchSize?: number;
   /** CPU threads (default: physical cores). */
   threads?: number;
-  /** KV cache type: "f16" (default) or "f32" (exact comparisons). */
-  kvType?: "f16" | "f32";
+  /**
+   * KV cache type: "f16" (default), "f32" (exact comparisons), or the quantised "q8_0" / "q4_0" (flash
+   * attention turned on, as llama.cpp requires for a quantised V cache).
+   */
+  kvType?: KvType;
   flashAttention?: boolean;
   /** How long CPU workers spin for the next decode before sleeping, 0..100 (default 0: sleep at once). */
   poll?: number;
@@ -114,11 +128,16 @@ export interface EngineOptions {
 /** LLAMA_MAX_SEQ of the pinned llama.cpp: sequence ids per context. */
 const MAX_SEQUENCE_IDS = 256;
 
-/** Creates an engine (a llama.cpp context) over a loaded model, after checking the memory it needs. */
+/**
+ * Creates an engine (a llama.cpp context) over a loaded model, after checking the memory it needs, the
+ * context length against the model's and the KV type against its head sizes.
+ */
 export function createEngine(model: RioModel, opts: EngineOptions = {}): Engine {
-  const ctx = opts.ctx ?? 4096;
+  const ctx = opts.ctx ?? Math.min(4096, trainedContext(model.gguf).max || 4096);
   const kvType = opts.kvType ?? "f16";
   checkMemory(model.gguf, ctx, kvType);
+  checkContextLength(model.gguf, ctx, opts.maxSequences ?? 1);
+  checkKvType(model.gguf, kvType);
   const batch = Math.min(opts.batchSize ?? 512, ctx);
   const maxSequences = opts.maxSequences ?? 1;
   const cacheOptions =

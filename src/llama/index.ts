@@ -11,5 +11,12 @@ export { type FileMap, mapFileRange } from "./file-map.js";
 export { inspectGguf, SUPPORTED_ARCHITECTURES, validateGguf } from "./gguf-check.js";
 export type { Grammar } from "./grammar.js";
 export { type BackendDevice, Llama, loadLlama, type ModelOptions } from "./llama.js";
-export type { ContextOptions, LlamaModel } from "./model.js";
+export {
+  type ContextOptions,
+  isQuantisedKv,
+  KV_TYPE_LAYOUT,
+  KV_TYPES,
+  type KvType,
+  type LlamaModel,
+} from "./model.js";
 export { isLlamaQuant, LLAMA_QUANTS, type LlamaQuant, type RowDequantiser } from "./quantize.js";

@@ -11,6 +11,23 @@ import { Grammar } from "./grammar.js";
 import { type ContextParams, GGML_TYPE } from "./structs.js";
 import { Threadpool } from "./threadpool.js";
 
+/** KV cache element types Rio offers (llama_context_params type_k and type_v; both get the same). */
+export const KV_TYPES = ["f32", "f16", "q8_0", "q4_0"] as const;
+export type KvType = (typeof KV_TYPES)[number];
+
+/** ggml type id of each KV type, and its block: `bytes` per `values` values (ggml's type traits). */
+export const KV_TYPE_LAYOUT: Readonly<Record<KvType, { ggml: number; values: number; bytes: number }>> = {
+  f32: { ggml: GGML_TYPE.F32, values: 1, bytes: 4 },
+  f16: { ggml: GGML_TYPE.F16, values: 1, bytes: 2 },
+  q8_0: { ggml: GGML_TYPE.Q8_0, values: 32, bytes: 34 },
+  q4_0: { ggml: GGML_TYPE.Q4_0, values: 32, bytes: 18 },
+};
+
+/** Whether `type` is a quantised (block) type: llama.cpp then needs flash attention for the V cache. */
+export function isQuantisedKv(type: KvType): boolean {
+  return KV_TYPE_LAYOUT[type].values > 1;
+}
+
 /** Options of LlamaModel.createContext. */
 export interface ContextOptions {
   /** Total KV cells (shared by all sequences when kvUnified). */
@@ -23,9 +40,12 @@ export interface ContextOptions {
   nSeqMax?: number;
   /** CPU threads for both single-token and batch decoding (default and maximum: physical cores). */
   threads?: number;
-  /** KV cache element type (default "f16"; "f32" for exact comparisons). */
-  kvType?: "f16" | "f32";
-  /** Flash attention: true/false, or undefined to let llama.cpp decide. */
+  /**
+   * KV cache element type of K and V (default "f16"; "f32" for exact comparisons). A quantised type
+   * (q8_0, q4_0) turns flash attention on: llama.cpp refuses a quantised V cache without it.
+   */
+  kvType?: KvType;
+  /** Flash attention: true/false, or undefined to let llama.cpp decide (on for a quantised KV cache). */
   flashAttention?: boolean;
   /** One KV buffer shared by all sequences (default true). */
   kvUnified?: boolean;
@@ -176,6 +196,9 @@ export class LlamaModel {
       throw bad(
         `threads = ${threads}; expected 1..${cores} (physical cores: llama.cpp workers spin, more threads than cores stalls decoding)`,
       );
+    const kvType = opts.kvType ?? "f16";
+    if (!KV_TYPES.includes(kvType)) throw bad(`kvType = ${kvType}; expected one of ${KV_TYPES.join(", ")}`);
+    const flashAttention = contextFlashAttention(kvType, opts.flashAttention, bad);
     const params = this.contextDefaults();
     Object.assign(params, {
       n_ctx: opts.nCtx,
@@ -184,9 +207,9 @@ export class LlamaModel {
       n_seq_max: nSeqMax,
       n_threads: threads,
       n_threads_batch: threads,
-      type_k: opts.kvType === "f32" ? GGML_TYPE.F32 : GGML_TYPE.F16,
-      type_v: opts.kvType === "f32" ? GGML_TYPE.F32 : GGML_TYPE.F16,
-      flash_attn_type: opts.flashAttention === undefined ? -1 : opts.flashAttention ? 1 : 0,
+      type_k: KV_TYPE_LAYOUT[kvType].ggml,
+      type_v: KV_TYPE_LAYOUT[kvType].ggml,
+      flash_attn_type: flashAttention === undefined ? -1 : flashAttention ? 1 : 0,
       kv_unified: opts.kvUnified ?? true,
       no_perf: true,
     });
@@ -195,7 +218,8 @@ export class LlamaModel {
     const ctx = this.api.llama_init_from_model(handle, params);
     if (!ctx)
       throw new LlamaError(
-        `llama.cpp could not create a context with n_ctx ${opts.nCtx}, n_seq_max ${nSeqMax}, n_batch ${nBatch} for ${this.path} ` +
+        `llama.cpp could not create a context with n_ctx ${opts.nCtx}, n_seq_max ${nSeqMax}, n_batch ${nBatch}, ` +
+          `KV type ${kvType} for ${this.path} ` +
           "(out of memory, or a parameter the model does not support; RIO_LLAMA_LOG=1 shows llama.cpp's reason)",
         "context-create-failed",
         this.path,
@@ -230,4 +254,22 @@ export class LlamaModel {
     if (!this.handle) throw new LlamaError(`model ${this.path} has been freed`, "freed");
     return this.handle;
   }
+}
+
+/**
+ * The flash attention setting for a KV type. llama.cpp (llama_init_from_model, src/llama-context.cpp)
+ * refuses a quantised V cache when flash attention is disabled and turns "auto" into "enabled" for it,
+ * but the auto setting may still be resolved to off when the device lacks the kernel, and then the
+ * context constructor throws ("quantized V cache was requested, but this requires Flash Attention"):
+ * so a quantised type asks for flash attention explicitly, and an explicit false is refused here.
+ */
+function contextFlashAttention(
+  kvType: KvType,
+  requested: boolean | undefined,
+  bad: (what: string) => LlamaError,
+): boolean | undefined {
+  if (!isQuantisedKv(kvType)) return requested;
+  if (requested === false)
+    throw bad(`kvType = ${kvType} needs flash attention (llama.cpp has no quantised V cache without it)`);
+  return true;
 }

@@ -97,7 +97,7 @@ export interface Batch {
 }
 
 /** ggml_type values used for the KV cache, and GGML_TYPE_COUNT, the size of ggml's type table (ggml.h). */
-export const GGML_TYPE = { F32: 0, F16: 1, COUNT: 43 } as const;
+export const GGML_TYPE = { F32: 0, F16: 1, Q4_0: 2, Q8_0: 8, COUNT: 43 } as const;
 
 /** ggml_threadpool_params (ggml.h); GGML_MAX_N_THREADS = 512. */
 export const GgmlThreadpoolParams = koffi.struct("ggml_threadpool_params", {

@@ -14,12 +14,15 @@ import {
   type Matrix,
   type MRopePosition,
   mrope,
+  mropeRow,
   perHead,
   rmsNorm,
   rope,
+  rotateHalf,
   sigmoid,
   softmax,
 } from "./ops.js";
+import type { RopeFrequencies } from "./rope-scaling.js";
 
 export interface AttentionWeights {
   q_proj: Matrix;
@@ -43,6 +46,8 @@ export interface AttentionShape {
   gated: boolean;
   /** Interleaved M-RoPE sections (HF `mrope_section`); absent for text-only models (Qwen3). */
   mropeSection?: readonly number[];
+  /** Scaled RoPE (linear, YaRN): its frequencies replace rope_theta's; absent for plain RoPE. */
+  ropeScaling?: RopeFrequencies;
 }
 
 /** The RoPE position of one row: a plain position, or (t, h, w) for the multimodal RoPE. */
@@ -87,6 +92,7 @@ export function selfAttention(
   }
   const rotate = (head: Float64Array, t: number): Float64Array => {
     const p = positions?.[t] ?? start + t;
+    if (s.ropeScaling) return scaledRope(head, p, s.ropeScaling, s.mropeSection);
     if (typeof p === "number") return rope(head, p, s.rotaryDim, s.rope_theta);
     if (!s.mropeSection)
       throw new Error("attention: (t, h, w) positions given to a model without mrope_section");
@@ -130,5 +136,26 @@ export function selfAttention(
 function pick(row: Float64Array, heads: number, d: number, which: 0 | 1): Float64Array {
   const out = new Float64Array(heads * d);
   for (let h = 0; h < heads; h++) out.set(row.subarray((2 * h + which) * d, (2 * h + which + 1) * d), h * d);
+  return out;
+}
+
+/**
+ * RoPE with explicit frequencies (HF `apply_rotary_pos_emb` with a scaled rope's inv_freq and
+ * attention_scaling): pair i turns by position * invFreq[i] (the M-RoPE row's position for (t, h, w)),
+ * and the rotated dims, not the pass-through ones, are multiplied by the scaling.
+ */
+function scaledRope(
+  x: Float64Array,
+  p: RopePosition,
+  f: RopeFrequencies,
+  section: readonly number[] | undefined,
+): Float64Array {
+  if (typeof p !== "number" && !section)
+    throw new Error("attention: (t, h, w) positions given to a model without mrope_section");
+  const angles = f.invFreq.map((inv, i) =>
+    typeof p === "number" ? p * inv : p[mropeRow(i, section as readonly number[])] * inv,
+  );
+  const out = rotateHalf(x, angles);
+  if (f.attentionScaling !== 1) for (let i = 0; i < 2 * angles.length; i++) out[i] *= f.attentionScaling;
   return out;
 }

@@ -28,6 +28,7 @@ export { KVCache, type LayerCache, LinearAttentionState, ReferenceCache } from "
 export type { ForwardOptions, ForwardResult, MRopePositions, ReferenceInput } from "./decoder.js";
 export { DecoderReference } from "./decoder.js";
 export { type MRopePosition, mrope, mropeRow } from "./ops.js";
+export { type RopeConfig, type RopeFrequencies, ropeFrequencies } from "./rope-scaling.js";
 export { type TrainHeadOptions, type TrainHeadResult, trainLmHead } from "./train-head.js";
 export {
   imagePositions,

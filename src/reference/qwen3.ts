@@ -12,6 +12,7 @@ import { KVCache, ReferenceCache } from "./cache.js";
 import type { Capture } from "./capture.js";
 import { DecoderReference } from "./decoder.js";
 import { mlpWeights, swiglu } from "./mlp.js";
+import { ropeFrequencies } from "./rope-scaling.js";
 
 export class Qwen3Reference extends DecoderReference {
   protected attnShape: AttentionShape;
@@ -19,10 +20,6 @@ export class Qwen3Reference extends DecoderReference {
   constructor(ckpt: Checkpoint) {
     super(ckpt);
     const c = this.config;
-    // YaRN and other scalings would silently change every RoPE angle; only plain RoPE is implemented
-    if (c.rope_scaling) {
-      throw new Error(`${ckpt.dir}/config.json: rope_scaling is not supported by the reference`);
-    }
     this.attnShape = {
       num_attention_heads: c.num_attention_heads,
       num_key_value_heads: c.num_key_value_heads,
@@ -31,6 +28,7 @@ export class Qwen3Reference extends DecoderReference {
       rope_theta: c.rope_theta,
       rotaryDim: c.head_dim,
       gated: false,
+      ...(c.rope_scaling && { ropeScaling: ropeFrequencies(c, c.head_dim) }),
     };
   }
 

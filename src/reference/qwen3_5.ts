@@ -37,6 +37,7 @@ import { need } from "./config.js";
 import { convStep, gatedDeltaStep } from "./delta-net.js";
 import { l2Norm, linear, perHead, rmsNorm, scale, sigmoid, silu, softplus } from "./ops.js";
 import { Qwen3Reference } from "./qwen3.js";
+import { ropeFrequencies } from "./rope-scaling.js";
 
 /** Gated DeltaNet sizes: key heads, value heads (a multiple), their head dims, conv kernel. */
 interface LinearDims {
@@ -57,7 +58,13 @@ export class Qwen3_5Reference extends Qwen3Reference {
     this.layerTypes = need(c, "layer_types");
     const rotaryDim = Math.floor(c.head_dim * need(c, "partial_rotary_factor"));
     const mropeSection = need(c, "mrope_section");
-    this.attnShape = { ...this.attnShape, rotaryDim, gated: true, mropeSection };
+    this.attnShape = {
+      ...this.attnShape,
+      rotaryDim,
+      gated: true,
+      mropeSection,
+      ...(c.rope_scaling && { ropeScaling: ropeFrequencies(c, rotaryDim) }),
+    };
     this.lin = {
       hk: need(c, "linear_num_key_heads"),
       hv: need(c, "linear_num_value_heads"),

@@ -1,9 +1,11 @@
 /**
  * @module Admission control: how many generations may be in flight (running plus queued) before the server
- * answers 429, one abort controller per admitted request (client disconnects and shutdown use it), and
- * draining for a graceful shutdown.
+ * answers 429, the context cells each admitted generation reserves (context-budget.ts), one abort
+ * controller per admitted request (client disconnects and shutdown use it), and draining for a graceful
+ * shutdown.
  */
 import { setMaxListeners } from "node:events";
+import { ContextBudget } from "./context-budget.js";
 import { ApiError, queueFullError } from "./errors.js";
 
 /** An admitted request: its abort signal, and `done()` to call exactly once when it ends. */
@@ -38,10 +40,17 @@ export class Admission {
   private idle: (() => void)[] = [];
   private draining = false;
 
+  /** Context cells reserved by admitted generations; undefined when the context is not tracked. */
+  readonly context: ContextBudget | undefined;
+
   constructor(
     /** Most generations in flight (sequences plus queue). */
     readonly limit: number,
-  ) {}
+    /** Cells all sequences share (the engine's capacity): generations reserve their worst case of them. */
+    contextCapacity?: number,
+  ) {
+    this.context = contextCapacity === undefined ? undefined : new ContextBudget(contextCapacity);
+  }
 
   /** True once drain() began: new requests are refused. */
   get closing(): boolean {

@@ -11,8 +11,14 @@ import type { ChatMessage } from "../tokenizer/index.js";
 import { renderPrompt } from "./chat-messages.js";
 import { type AgentFormat, finishReason } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
-import { choiceRequest, type GenerationOptions, promptRows } from "./generation-options.js";
-import { type ChoiceJob, type ChoiceRunner, runChoice } from "./run-choice.js";
+import { choiceRequest, type GenerationOptions, promptRows, worstCaseRows } from "./generation-options.js";
+import {
+  type ChoiceJob,
+  type ChoiceResult,
+  type ChoiceRunner,
+  type RunContext,
+  runChoice,
+} from "./run-choice.js";
 import type { ChatRequest } from "./schemas/chat.js";
 
 /** What the generations after the first are made from. */
@@ -40,63 +46,84 @@ export interface AgentPlan {
  * const result = await run(ctx, job, (fields, finishReason) => send(fields, finishReason));
  */
 export function agentRunner<F>(server: ServerContext, plan: AgentPlan): ChoiceRunner<AgentFormat<F>, F> {
-  return async (ctx, job, emit) => {
-    // a generation's last fields carry its finish reason, which is final only if no tool round follows
-    let held: { fields: F; reason: string } | undefined;
-    const flush = (reason: string | null) => {
-      if (held) emit(held.fields, reason);
-      held = undefined;
-    };
-    const send = (fields: F | undefined) => {
-      flush(null);
-      if (fields !== undefined) emit(fields, null);
-    };
-    const result = await runAgent(
-      plan.messages,
-      plan.builtins,
-      {
-        generate: async (messages, step) => {
-          const stepJob = step.index === 0 ? job : laterJob(server, plan, job, messages, step);
-          if (!stepJob) return undefined;
-          flush(null);
-          const stepCtx = step.index === 0 ? ctx : { ...ctx, arrivedAt: undefined };
-          const run = await runChoice(stepCtx, stepJob, (fields, reason) => {
-            if (reason === null) emit(fields, null);
-            else held = { fields, reason };
-          });
-          return { ...job.format.turn(), summary: run.summary };
-        },
-        toolCall: (call) => send(job.format.toolCall(call)),
-        toolResult: (run, step) => {
-          ctx.metrics.observeToolRun(run.call.name, run.outcome, run.durationMs / 1000);
-          plan.log.info(
-            { tool: run.call.name, outcome: run.outcome, ms: run.durationMs, step },
-            `built-in tool ${run.call.name}: ${run.outcome}`,
-          );
-          send(job.format.toolResult(run));
-        },
-      },
-      { maxSteps: server.toolSteps, maxTokens: plan.options.maxTokens, signal: job.request.signal },
-    );
-    // cancelled during a tool run (disconnect, shutdown): fail as a cancelled generation does
-    if (job.request.signal?.aborted) throw job.request.signal.reason;
-    const clientCalls = result.turn.calls.some((call) => !plan.builtins.has(call.name));
-    const reason = finishReason(result.summary.stopReason, clientCalls);
-    flush(reason);
-    return {
-      index: job.index,
-      finishReason: reason,
-      summary: result.summary,
-      laterPromptTokens: result.summary.promptTokens - promptRows(job.request),
-    };
+  return async (ctx, firstJob, emit) => {
+    // one reservation for the whole answer: the first generation's worst case; later generations (longer
+    // prompts: the calls and results so far) are capped to it, so they never need more cells
+    const rows = worstCaseRows(firstJob.request, server.defaults.contextLength);
+    const hold = await ctx.budget?.reserve(rows, firstJob.request.signal);
+    try {
+      return await answer(server, plan, ctx, { ...firstJob, reserved: rows }, emit);
+    } finally {
+      hold?.release();
+    }
   };
 }
 
-/** The job of a later generation, or undefined when the conversation leaves no room in the context. */
+async function answer<F>(
+  server: ServerContext,
+  plan: AgentPlan,
+  ctx: RunContext,
+  job: ChoiceJob<AgentFormat<F>> & { reserved: number },
+  emit: (fields: F, finishReason: string | null) => void,
+): Promise<ChoiceResult> {
+  // a generation's last fields carry its finish reason, which is final only if no tool round follows
+  let held: { fields: F; reason: string } | undefined;
+  const flush = (reason: string | null) => {
+    if (held) emit(held.fields, reason);
+    held = undefined;
+  };
+  const send = (fields: F | undefined) => {
+    flush(null);
+    if (fields !== undefined) emit(fields, null);
+  };
+  const result = await runAgent(
+    plan.messages,
+    plan.builtins,
+    {
+      generate: async (messages, step) => {
+        const stepJob = step.index === 0 ? job : laterJob(server, plan, job, messages, step);
+        if (!stepJob) return undefined;
+        flush(null);
+        const stepCtx = step.index === 0 ? ctx : { ...ctx, arrivedAt: undefined };
+        const run = await runChoice(stepCtx, stepJob, (fields, reason) => {
+          if (reason === null) emit(fields, null);
+          else held = { fields, reason };
+        });
+        return { ...job.format.turn(), summary: run.summary };
+      },
+      toolCall: (call) => send(job.format.toolCall(call)),
+      toolResult: (run, step) => {
+        ctx.metrics.observeToolRun(run.call.name, run.outcome, run.durationMs / 1000);
+        plan.log.info(
+          { tool: run.call.name, outcome: run.outcome, ms: run.durationMs, step },
+          `built-in tool ${run.call.name}: ${run.outcome}`,
+        );
+        send(job.format.toolResult(run));
+      },
+    },
+    { maxSteps: server.toolSteps, maxTokens: plan.options.maxTokens, signal: job.request.signal },
+  );
+  // cancelled during a tool run (disconnect, shutdown): fail as a cancelled generation does
+  if (job.request.signal?.aborted) throw job.request.signal.reason;
+  const clientCalls = result.turn.calls.some((call) => !plan.builtins.has(call.name));
+  const reason = finishReason(result.summary.stopReason, clientCalls);
+  flush(reason);
+  return {
+    index: job.index,
+    finishReason: reason,
+    summary: result.summary,
+    laterPromptTokens: result.summary.promptTokens - promptRows(job.request),
+  };
+}
+
+/**
+ * The job of a later generation, or undefined when the conversation leaves no room in the answer's
+ * reservation (`job.reserved` cells: the first generation's worst case).
+ */
 function laterJob<F>(
   server: ServerContext,
   plan: AgentPlan,
-  job: ChoiceJob<AgentFormat<F>>,
+  job: ChoiceJob<AgentFormat<F>> & { reserved: number },
   messages: ChatMessage[],
   step: AgentStep,
 ): ChoiceJob<AgentFormat<F>> | undefined {
@@ -110,23 +137,21 @@ function laterJob<F>(
     { messages, tools: tools.length > 0 ? tools : undefined, enableThinking: plan.enableThinking, media },
     plan.promptField,
   );
-  const room = server.defaults.contextLength - promptRows({ prompt: prompt.tokens, media });
+  const room = job.reserved - promptRows({ prompt: prompt.tokens, media });
   if (room < 1) return undefined;
   job.format.nextGeneration(prompt.opensReasoning);
   const options: GenerationOptions = {
     ...plan.options,
     answerPrefix: undefined,
     grammar: plan.laterGrammar,
-    maxTokens: step.maxTokens === undefined ? undefined : Math.min(step.maxTokens, room),
+    maxTokens: Math.min(step.maxTokens ?? room, room),
   };
   const extra = { signal: job.request.signal, logprobs: job.request.logprobs, media };
-  const request = choiceRequest(
-    options,
-    prompt.tokens,
-    job.index,
-    extra,
-    server.defaults.contextLength,
-    plan.promptField,
-  );
-  return { index: job.index, request: { ...request, prompt: prompt.tokens }, format: job.format };
+  const request = choiceRequest(options, prompt.tokens, job.index, extra, server.defaults, plan.promptField);
+  return {
+    index: job.index,
+    request: { ...request, prompt: prompt.tokens },
+    format: job.format,
+    reserved: job.reserved,
+  };
 }

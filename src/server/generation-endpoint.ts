@@ -79,7 +79,7 @@ export async function serveGeneration<Format extends ChoiceFormat>(
           prompt.tokens,
           p * n + i,
           { logprobs: spec.logprobs, media: prompt.media },
-          server.defaults.contextLength,
+          server.defaults,
           spec.promptField,
         ),
         prompt: prompt.tokens,
@@ -141,6 +141,7 @@ export function runContext(server: ServerContext): RunContext {
     model: server.model,
     scheduler: server.scheduler,
     metrics: server.metrics,
+    budget: server.admission.context,
     arrivedAt: performance.now(),
   };
 }

@@ -18,16 +18,42 @@ export interface GenerationDefaults {
   reasoning: "swir" | "cot";
   /** Context positions a sequence may use (prompt + output). */
   contextLength: number;
+  /**
+   * The context's cells divided among the sequences decoded together: how much a request that sets no
+   * max_tokens may take (its prompt and answer), so that such requests still run side by side.
+   */
+  sequenceShare: number;
   /** Token ids run from 0 to vocabSize - 1 (for logit_bias). */
   vocabSize: number;
   /** Thinking budget of requests that set none (`--reasoning-budget`); undefined: no limit. */
   reasoningBudget?: number;
 }
 
+/**
+ * The answer length of a request that sets no max_tokens: what is left of its share of the context after
+ * its prompt, at least a quarter share (a prompt longer than its share still gets room to answer), and
+ * never more than the context leaves. Reserving the whole context instead (every request's worst case is
+ * held by admission) would make such requests run one at a time.
+ */
+export function defaultMaxTokens(rows: number, room: number, share: number): number {
+  return Math.max(1, Math.min(room, Math.max(share - rows, Math.floor(share / 4))));
+}
+
 /** Cache rows a prompt takes: its tokens, each image or video group placeholder counted as its block's rows. */
 export function promptRows(request: Pick<GenerateRequest, "prompt" | "media">): number {
   const tokens = Array.isArray(request.prompt) ? request.prompt.length : 0;
   return tokens + mediaExtraRows(request.media ?? []);
+}
+
+/**
+ * The most cache cells a generation can take: its prompt rows plus its output limit (the last sampled
+ * token is never fed back, so this is one more than it can use), capped by `capacity`.
+ */
+export function worstCaseRows(
+  request: Pick<GenerateRequest, "prompt" | "media" | "maxTokens">,
+  capacity: number,
+): number {
+  return Math.min(capacity, promptRows(request) + (request.maxTokens ?? capacity));
 }
 
 /**
@@ -130,9 +156,10 @@ export function choiceRequest(
   prompt: number[],
   index: number,
   extra: Pick<GenerateRequest, "signal" | "logprobs" | "media">,
-  contextLength: number,
+  context: Pick<GenerationDefaults, "contextLength" | "sequenceShare">,
   promptField: string,
 ): GenerateRequest {
+  const { contextLength } = context;
   const rows = promptRows({ prompt, media: extra.media });
   const room = contextLength - rows;
   if (room < 1)
@@ -156,7 +183,7 @@ export function choiceRequest(
     sampling: { ...options.sampling, seed: (options.seed + index) % 2 ** 32 },
     reasoning: options.reasoning,
     stop: options.stop,
-    maxTokens: options.maxTokens ?? room,
+    maxTokens: options.maxTokens ?? defaultMaxTokens(rows, room, context.sequenceShare),
     answerPrefix: options.answerPrefix,
     grammar: options.grammar,
     thinkingBudget: options.thinkingBudget,

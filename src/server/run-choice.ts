@@ -5,6 +5,8 @@
 import { type GenerateRequest, type GenerateSummary, generate } from "../decoding/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { ChoiceFormat, StepFormat } from "./choice-format.js";
+import type { ContextBudget } from "./context-budget.js";
+import { worstCaseRows } from "./generation-options.js";
 import type { Metrics } from "./metrics.js";
 
 /** One choice to generate: its position in `choices`, the request (prompt included) and its format. */
@@ -12,6 +14,11 @@ export interface ChoiceJob<Format extends StepFormat<unknown> = ChoiceFormat> {
   index: number;
   request: GenerateRequest & { prompt: number[] };
   format: Format;
+  /**
+   * Context cells the caller already reserved for this job (an agent answer reserves once for all its
+   * generations and caps each to it); absent: runChoice reserves the job's worst case itself.
+   */
+  reserved?: number;
 }
 
 /** What a choice run needs from the server. */
@@ -19,6 +26,8 @@ export interface RunContext {
   model: RioModel;
   scheduler: Scheduler;
   metrics: Metrics;
+  /** The server's context reservations; absent: nothing is reserved (the caller guarantees the room). */
+  budget?: ContextBudget;
   /**
    * performance.now() when the HTTP request arrived; absent for a generation that is not the request's
    * first (an agent's later one), which has no time to first token.
@@ -48,6 +57,21 @@ export type ChoiceRunner<Format extends StepFormat<F>, F> = (
  * const result = await runChoice(ctx, { index: 0, request, format: new CompletionFormat(tokenizer, opts) }, () => {});
  */
 export async function runChoice<F>(
+  ctx: RunContext,
+  job: ChoiceJob<StepFormat<F>>,
+  emit: (fields: F, finishReason: string | null) => void,
+): Promise<ChoiceResult> {
+  if (!ctx.budget || job.reserved !== undefined) return generateChoice(ctx, job, emit);
+  // waits (in the admission queue) until the worst case fits beside the running generations'
+  const hold = await ctx.budget.reserve(worstCaseRows(job.request, ctx.budget.capacity), job.request.signal);
+  try {
+    return await generateChoice(ctx, job, emit);
+  } finally {
+    hold.release();
+  }
+}
+
+async function generateChoice<F>(
   ctx: RunContext,
   job: ChoiceJob<StepFormat<F>>,
   emit: (fields: F, finishReason: string | null) => void,

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { ToolRunner } from "../agent/index.js";
 import { OcrEngine } from "../documents/index.js";
-import type { RioModel, Scheduler } from "../engine/index.js";
+import { type RioModel, type Scheduler, trainedContext } from "../engine/index.js";
 import type { BuiltinTool, ToolLimits } from "../tools/index.js";
 import { Admission } from "./admission.js";
 import { buildApp } from "./app.js";
@@ -99,7 +99,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
   // SwiReasoning gives a soft input's left-out tail to the mean embedding row: one pass over the whole
   // table, done here rather than inside the first swir request's time to first token.
   opts.model.embeddings.meanRow();
-  const admission = new Admission(opts.scheduler.engine.maxSequences + (opts.maxQueue ?? 64));
+  const capacity = opts.scheduler.engine.capacity;
+  const admission = new Admission(opts.scheduler.engine.maxSequences + (opts.maxQueue ?? 64), capacity);
   const tools = opts.builtinTools?.length ? new ToolRunner(opts.builtinTools, opts.toolLimits) : undefined;
   // Pyodide's first load takes seconds: paid here, not by the first request that runs code
   await tools?.warmUp().catch(async (error) => {
@@ -114,7 +115,10 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     modelName: opts.modelName,
     defaults: {
       reasoning: opts.reasoningDefault ?? "swir",
-      contextLength: opts.scheduler.engine.capacity,
+      // one request's positions stay within the model's trained (or YaRN-extended) length, even when the
+      // sequences share more cells than that
+      contextLength: Math.min(capacity, trainedContext(opts.model.gguf).max || capacity),
+      sequenceShare: Math.floor(capacity / opts.scheduler.engine.maxSequences),
       vocabSize: opts.model.embeddings.vocabSize,
       reasoningBudget: opts.reasoningBudget,
     },
@@ -127,7 +131,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     detection: opts.detection,
     documents,
     metrics: new Metrics({
-      queueDepth: () => opts.scheduler.queueDepth,
+      // waiting for a sequence, or for context cells (admission.context)
+      queueDepth: () => opts.scheduler.queueDepth + (admission.context?.waiting ?? 0),
       activeSequences: () => opts.scheduler.activeSequences,
       inFlightRequests: () => admission.generations,
       prefixCache: () => opts.scheduler.engine.prefixCacheStats,

@@ -2,6 +2,7 @@
  * @module HF -> GGUF rules for `qwen3` (llama.cpp's Qwen3Model: LLM_ARCH_QWEN3). Names from gguf-py's
  * tensor_mapping.py; Qwen3's RoPE is NEOX-style, so unlike `llama` no Q/K permutation is needed.
  */
+import type { RopeScaling } from "../rope-scaling.js";
 import type { TextConfig } from "../text-config.js";
 import { f32, str, u32 } from "./kv.js";
 import { mapName, planTensors, renamed } from "./plan.js";
@@ -25,21 +26,57 @@ export const QWEN3_NAMES: Record<string, string> = {
   "model.layers.{bid}.mlp.down_proj.weight": "blk.{bid}.ffn_down.weight",
 };
 
-/** RoPE scaling metadata (convert_hf_to_gguf TextModel.set_gguf_parameters): linear and YaRN. */
+/**
+ * RoPE scaling metadata exactly as llama.cpp's converter writes it (convert_hf_to_gguf
+ * `conversion/base.py` TextModel.set_gguf_parameters, the `rope_type == "linear"` / `"yarn"` branches):
+ * type and factor; for YaRN also the original context and, when config.json gives them, the
+ * extrapolation factor, attention factor and betas. llama.cpp's loader (`src/llama-model.cpp`
+ * load_hparams) reads type, factor and original_context_length for every architecture, but the yarn_*
+ * keys only for grok; `llama_context` (`src/llama-context.cpp`) then uses beta_fast 32, beta_slow 1 and
+ * the attention scaling 0.1 ln(factor) + 1 (`get_mscale`), HF's defaults. A config whose YaRN knobs
+ * differ from those would run differently in llama.cpp than in HF, so it is refused.
+ */
 export function ropeScalingMetadata(arch: string, config: TextConfig) {
   const s = config.rope_scaling;
-  const type = s?.rope_type ?? s?.type;
-  if (!s || type === undefined || type === "default") return [];
-  if ((type === "linear" || type === "yarn") && typeof s.factor === "number") {
-    const kvs = [str(`${arch}.rope.scaling.type`, type), f32(`${arch}.rope.scaling.factor`, s.factor)];
-    if (type === "yarn" && typeof s.original_max_position_embeddings === "number") {
-      kvs.push(u32(`${arch}.rope.scaling.original_context_length`, s.original_max_position_embeddings));
-    }
-    return kvs;
+  if (!s) return [];
+  const kvs = [str(`${arch}.rope.scaling.type`, s.rope_type), f32(`${arch}.rope.scaling.factor`, s.factor)];
+  if (s.rope_type !== "yarn") return kvs;
+  if (s.original_max_position_embeddings === undefined)
+    throw new Error(
+      "config.json rope_scaling: YaRN needs original_max_position_embeddings (llama.cpp's converter requires it too)",
+    );
+  kvs.push(u32(`${arch}.rope.scaling.original_context_length`, s.original_max_position_embeddings));
+  checkYarnDefaults(s);
+  const optional = [
+    ["extrapolation_factor", "yarn_ext_factor"],
+    ["attention_factor", "yarn_attn_factor"],
+    ["beta_fast", "yarn_beta_fast"],
+    ["beta_slow", "yarn_beta_slow"],
+  ] as const;
+  for (const [hf, gguf] of optional) {
+    const value = s[hf];
+    if (value !== undefined) kvs.push(f32(`${arch}.rope.scaling.${gguf}`, value));
   }
-  throw new Error(
-    `config.json rope_scaling: type ${JSON.stringify(type)} is not supported by the GGUF converter (linear or yarn with a numeric factor expected)`,
-  );
+  return kvs;
+}
+
+/** Throws when a YaRN knob asks for something llama.cpp's qwen3-family loaders would not do. */
+function checkYarnDefaults(s: RopeScaling): void {
+  const unsupported = (
+    [
+      ["beta_fast", s.beta_fast === undefined || s.beta_fast === 32],
+      ["beta_slow", s.beta_slow === undefined || s.beta_slow === 1],
+      ["extrapolation_factor", s.extrapolation_factor === undefined || s.extrapolation_factor === 1],
+      ["attention_factor", s.attention_factor === undefined],
+      ["mscale_all_dim", !(s.mscale && s.mscale_all_dim)],
+      ["truncate", s.truncate !== false],
+    ] as const
+  ).filter(([, ok]) => !ok);
+  if (unsupported.length > 0)
+    throw new Error(
+      `config.json rope_scaling: YaRN ${unsupported.map(([name]) => name).join(", ")} other than HF's default; ` +
+        "llama.cpp reads none of these for Qwen3 models (src/llama-model.cpp) and would compute different RoPE angles",
+    );
 }
 
 /**

@@ -39,6 +39,11 @@ export interface MakeTinyOptions {
   dtype?: "bf16" | "f32";
   /** config.json values to change (HF names) */
   overrides?: Partial<TinyShape>;
+  /**
+   * config.json keys of the text model to set as given, after the shape (e.g. `rope_scaling` and
+   * `max_position_embeddings` for a YaRN model); Qwen3.5's go under `text_config`.
+   */
+  textConfig?: Record<string, unknown>;
   /** Tensors to write instead of seeded values, by HF name (e.g. a trained `lm_head.weight`). */
   weights?: Record<string, Float32Array>;
   /**
@@ -65,6 +70,10 @@ export function makeTinyModel(opts: MakeTinyOptions): Record<string, unknown> {
     );
   const vision = opts.vision === true;
   const configJson = tinyConfigJson(opts.arch, shape, dtype === "F32" ? "float32" : "bfloat16", vision);
+  if (opts.textConfig) {
+    const text = (configJson.text_config as Record<string, unknown> | undefined) ?? configJson;
+    Object.assign(text, opts.textConfig);
+  }
   fs.mkdirSync(opts.out, { recursive: true });
   const configFile = path.join(opts.out, "config.json");
   // parse what we write, so the tensor list comes from the same reading any checkpoint gets

@@ -131,7 +131,7 @@ export function register(program: Command): void {
     const methods = methodsOf(flags);
     const longest = Math.max(...flags.budgets);
     const session = openSession(
-      { ...flags, ctx: Math.max(flags.ctx, flags.concurrency * (longest + 256)) },
+      { ...flags, ctx: Math.max(flags.ctx ?? flags.defaultCtx ?? 0, flags.concurrency * (longest + 256)) },
       { maxSequences: flags.concurrency, maxQueue: 1 << 20, quiet: true },
     );
     const bar = new cliProgress.SingleBar(

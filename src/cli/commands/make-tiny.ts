@@ -4,7 +4,7 @@
  * `--vision` adds a vision tower to a Qwen3.5 checkpoint.
  */
 import * as fs from "node:fs";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import {
   type MakeTinyOptions,
   MODEL_TYPES,
@@ -36,9 +36,27 @@ interface MakeTinyFlags {
   untied?: boolean;
   trainHead?: string;
   vision?: boolean;
+  /** The text config keys --rope-scaling sets. */
+  ropeScaling?: Record<string, unknown>;
 }
 
 const positiveInt = integerParser(1);
+
+/** --rope-scaling: the JSON object, and for YaRN the extended max_position_embeddings (factor x original). */
+function parseRopeScaling(value: string): Record<string, unknown> {
+  let scaling: unknown;
+  try {
+    scaling = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError(`expected a JSON object, got ${value}`);
+  }
+  if (typeof scaling !== "object" || scaling === null || Array.isArray(scaling))
+    throw new InvalidArgumentError(`expected a JSON object, got ${value}`);
+  const { factor, original_max_position_embeddings: original } = scaling as Record<string, unknown>;
+  return typeof factor === "number" && typeof original === "number"
+    ? { rope_scaling: scaling, max_position_embeddings: Math.round(factor * original) }
+    : { rope_scaling: scaling };
+}
 
 export function register(program: Command): void {
   program
@@ -63,6 +81,11 @@ export function register(program: Command): void {
     .option("--experts-per-token <n>", "num_experts_per_tok", positiveInt)
     .option("--moe-intermediate <n>", "moe_intermediate_size", positiveInt)
     .option("--vocab <n>", "vocab_size (default 151936, Qwen3's padded size)", positiveInt)
+    .option(
+      "--rope-scaling <json>",
+      'config.json rope_scaling, e.g. \'{"rope_type":"yarn","factor":4,"original_max_position_embeddings":64}\' (max_position_embeddings becomes factor x original)',
+      parseRopeScaling,
+    )
     .option("--untied", "write a separate lm_head.weight (tie_word_embeddings = false)")
     .option(
       "--vision",
@@ -94,6 +117,7 @@ export function register(program: Command): void {
         dtype: flags.dtype as "bf16" | "f32",
         overrides,
         vision: flags.vision,
+        ...(flags.ropeScaling && { textConfig: flags.ropeScaling }),
       };
       if (flags.trainHead) trainHead(options, flags.trainHead);
       else makeTinyModel(options);

@@ -75,7 +75,7 @@ export function responseTurn(
   const job: ChoiceJob<ResponseFormat> = {
     index: 0,
     request: {
-      ...choiceRequest(options, prompt.tokens, 0, {}, server.defaults.contextLength, "input"),
+      ...choiceRequest(options, prompt.tokens, 0, {}, server.defaults, "input"),
       prompt: prompt.tokens,
     },
     format: new ResponseFormat({
