@@ -9,14 +9,16 @@ const allowed = {
   llama: [],
   kernels: [],
   tools: [],
-  vision: ["llama", "checkpoint"],
+  exec: [],
+  vision: ["llama", "checkpoint", "exec"],
+  audio: ["exec"],
   reference: ["checkpoint", "vision"],
   tasks: ["tokenizer"],
   eval: ["tasks", "decoding", "engine", "tokenizer"],
   engine: ["llama", "checkpoint", "tokenizer", "kernels"],
   decoding: ["engine", "tokenizer", "kernels"],
   agent: ["decoding", "tokenizer", "tools"],
-  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision"],
+  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision", "audio"],
   cli: [
     "checkpoint",
     "tokenizer",
@@ -30,6 +32,7 @@ const allowed = {
     "agent",
     "tools",
     "vision",
+    "audio",
   ],
 };
 

@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { agentRunner } from "./agent-choice.js";
 import { type AnswerShape, answerGrammar } from "./answer-grammar.js";
+import { transcribeAudioParts } from "./audio-input.js";
 import { requestedBuiltins } from "./builtin-request.js";
 import { ChatFormat } from "./chat-format.js";
 import { activeTools, renderPrompt, templateMessages, toolCallOpening } from "./chat-messages.js";
@@ -60,11 +61,13 @@ export function chatCompletions(server: ServerContext) {
       answerPrefix: toolCallOpening(body.tool_choice, server.model.tokenizer, server.toolFormat),
       grammar: answerGrammar(answer),
     };
-    const messages = templateMessages(body.messages);
+    // audio parts become text (their transcripts) before anything reads the messages
+    const requestMessages = await transcribeAudioParts(server.audio, body.messages, "messages");
+    const messages = templateMessages(requestMessages);
     const enableThinking =
       body.reasoning_effort === "none" ? false : body.chat_template_kwargs?.enable_thinking;
     // media first: a video part is rendered with its temporal groups' timestamps
-    const media = await requestMedia(server.vision, body.messages, "messages");
+    const media = await requestMedia(server.vision, requestMessages, "messages");
     const prompt = { ...renderPrompt(server, { messages, tools, enableThinking, media }, "messages"), media };
     const logprobs = body.logprobs ? (body.top_logprobs ?? 0) : undefined;
     return serveGeneration<ChatFormat>(server, reply, {

@@ -5,6 +5,7 @@
 import type { ToolRunner } from "../agent/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { Admission } from "./admission.js";
+import type { AudioOptions } from "./audio-input.js";
 import type { GenerationDefaults } from "./generation-options.js";
 import type { VisionOptions } from "./media-input.js";
 import type { Metrics } from "./metrics.js";
@@ -29,4 +30,6 @@ export interface ServerContext {
   toolSteps: number;
   /** How image and video parts are taken; undefined when the model has no vision encoder. */
   vision: VisionOptions | undefined;
+  /** The speech-to-text engine and limits; undefined when the server has none. */
+  audio: AudioOptions | undefined;
 }

@@ -69,7 +69,9 @@ export async function requestMedia(
     typeof message.content === "string" || !message.content
       ? []
       : message.content.flatMap((part, p) =>
-          part.type === "text" ? [] : [{ part, param: `${field}[${m}].content[${p}]` }],
+          part.type === "text" || part.type === "input_audio"
+            ? []
+            : [{ part, param: `${field}[${m}].content[${p}]` }],
         ),
   );
   if (places.length === 0) return [];

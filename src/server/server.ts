@@ -9,6 +9,7 @@ import type { RioModel, Scheduler } from "../engine/index.js";
 import type { BuiltinTool, ToolLimits } from "../tools/index.js";
 import { Admission } from "./admission.js";
 import { buildApp } from "./app.js";
+import type { AudioOptions } from "./audio-input.js";
 import { toolCallFormat } from "./chat-output.js";
 import type { ServerContext } from "./context.js";
 import type { VisionOptions } from "./media-input.js";
@@ -52,6 +53,11 @@ export interface ServerOptions {
   toolSteps?: number;
   /** Image and video input through the model's vision encoder (its owner closes it after the server); none by default. */
   vision?: VisionOptions;
+  /**
+   * Speech to text (POST /v1/audio/transcriptions and chat's input_audio parts) through this engine (its
+   * owner closes it after the server); none by default.
+   */
+  audio?: AudioOptions;
 }
 
 /** Tool rounds of one answer when the operator does not say. */
@@ -111,6 +117,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     tools,
     toolSteps: opts.toolSteps ?? DEFAULT_TOOL_STEPS,
     vision: opts.vision,
+    audio: opts.audio,
     metrics: new Metrics({
       queueDepth: () => opts.scheduler.queueDepth,
       activeSequences: () => opts.scheduler.activeSequences,
@@ -119,8 +126,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
   };
   const app = buildApp(context, {
     apiKey: opts.apiKey,
-    // images travel as base64 data URLs: room for a few of them when the model takes images
-    bodyLimit: opts.bodyLimit ?? (opts.vision ? 64 : 4) * 1024 * 1024,
+    // images and chat's audio travel as base64: room for a few of them when the server takes them
+    bodyLimit: opts.bodyLimit ?? (opts.vision || opts.audio ? 64 : 4) * 1024 * 1024,
     logger: opts.logger ?? { level: "info" },
     draining: () => admission.closing,
   });

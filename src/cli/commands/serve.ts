@@ -7,12 +7,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Command } from "commander";
 import { startServer } from "../../server/index.js";
+import { type AudioFlags, addAudioOptions, serverTranscriber } from "../audio.js";
 import { integerParser, oneOf } from "../parsers.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 import { addToolOptions, type ToolFlags, toolsFromFlags } from "../tool-flags.js";
 import { openVision } from "../vision.js";
 
-interface ServeFlags extends ModelFlags, ToolFlags {
+interface ServeFlags extends ModelFlags, ToolFlags, AudioFlags {
   host: string;
   port: number;
   apiKey?: string;
@@ -86,10 +87,15 @@ export function register(program: Command): void {
     );
   addModelOptions(command, { ctx: 16384 });
   addToolOptions(command);
+  addAudioOptions(command).option(
+    "--no-speech",
+    "no speech to text (the transcription endpoint and audio parts)",
+  );
   command.action(async (flags: ServeFlags) => {
     const builtinTools = toolsFromFlags(flags);
     const session = openSession(flags, { maxSequences: flags.maxSequences, maxQueue: flags.maxQueue });
     const encoder = await openVision(session, flags);
+    const transcriber = await serverTranscriber(flags);
     const server = await startServer({
       model: session.model,
       scheduler: session.scheduler,
@@ -110,10 +116,12 @@ export function register(program: Command): void {
           fetch: { allowPrivate: flags.fetchAllowPrivate === true },
         },
       }),
+      ...(transcriber && { audio: { transcriber } }),
     });
     const toolNote = [
       ...(builtinTools.length > 0 ? [builtinTools.map((t) => t.name).join(", ")] : []),
       ...(encoder ? ["image input"] : []),
+      ...(transcriber ? [`speech to text (${transcriber.name})`] : []),
     ]
       .map((note, i) => (i === 0 ? ` with ${note}` : `, ${note}`))
       .join("");
@@ -123,6 +131,7 @@ export function register(program: Command): void {
         `rio serve: ${signal}, finishing running requests (up to ${flags.shutdownGrace} ms)\n`,
       );
       await server.close(flags.shutdownGrace);
+      await transcriber?.close();
       session.close();
       process.exit(0);
     };

@@ -22,7 +22,12 @@ const videoPart = z.looseObject({
   type: z.literal("video_url"),
   video_url: z.union([z.string().min(1), z.looseObject({ url: z.string().min(1) })]),
 });
-const contentPart = z.discriminatedUnion("type", [textPart, imagePart, videoPart]);
+/** OpenAI's audio part: base64 bytes and their format ("wav", "mp3"; Rio reads any AUDIO_EXTENSIONS format). */
+const audioPart = z.looseObject({
+  type: z.literal("input_audio"),
+  input_audio: z.looseObject({ data: z.string().min(1), format: z.string().min(1) }),
+});
+const contentPart = z.discriminatedUnion("type", [textPart, imagePart, videoPart, audioPart]);
 
 const toolCall = z.looseObject({
   id: z.string().optional(),
