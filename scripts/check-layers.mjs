@@ -10,7 +10,9 @@ const allowed = {
   kernels: [],
   documents: [],
   tools: ["detection", "vision", "documents"],
-  vision: ["llama", "checkpoint"],
+  exec: [],
+  vision: ["llama", "checkpoint", "exec"],
+  audio: ["exec"],
   detection: ["vision"],
   reference: ["checkpoint", "vision"],
   tasks: ["tokenizer"],
@@ -18,7 +20,7 @@ const allowed = {
   engine: ["llama", "checkpoint", "tokenizer", "kernels"],
   decoding: ["engine", "tokenizer", "kernels"],
   agent: ["decoding", "tokenizer", "tools"],
-  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision", "detection", "documents"],
+  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision", "detection", "documents", "audio"],
   cli: [
     "checkpoint",
     "tokenizer",
@@ -34,6 +36,7 @@ const allowed = {
     "vision",
     "detection",
     "documents",
+    "audio",
   ],
 };
 

@@ -12,6 +12,7 @@ import * as render from "./commands/render.js";
 import * as run from "./commands/run.js";
 import * as serve from "./commands/serve.js";
 import * as tasks from "./commands/tasks.js";
+import * as transcribe from "./commands/transcribe.js";
 
 const program = new Command()
   .name("rio")
@@ -28,6 +29,7 @@ const commands: Array<{ register(program: Command): void }> = [
   run,
   serve,
   tasks,
+  transcribe,
 ];
 for (const command of commands) command.register(program);
 

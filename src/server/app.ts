@@ -3,6 +3,7 @@
  * failure (including the framework's own: bad JSON, body too large, unknown route), request metrics and
  * the routes.
  */
+import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { apiKeyChecker } from "./auth.js";
 import { chatCompletions } from "./chat-route.js";
@@ -12,6 +13,7 @@ import { detectionRoutes } from "./detection-route.js";
 import { ApiError, toApiError } from "./errors.js";
 import { infoRoutes } from "./info-routes.js";
 import { responsesRoutes } from "./responses/routes.js";
+import { multipartLimits, transcriptions } from "./transcription-route.js";
 
 /** Options of buildApp. */
 export interface AppOptions {
@@ -58,6 +60,11 @@ export function buildApp(server: ServerContext, opts: AppOptions): FastifyInstan
   });
   app.post("/v1/chat/completions", chatCompletions(server));
   app.post("/v1/completions", completions(server));
+  // multipart bodies (the transcription form) are parsed by the route, under its own limits
+  app.register(multipart, { limits: multipartLimits(server), throwFileSizeLimit: true });
+  app.register(async (scope) => {
+    scope.post("/v1/audio/transcriptions", transcriptions(server));
+  });
   responsesRoutes(app, server);
   detectionRoutes(app, server);
   infoRoutes(app, server, opts.draining);

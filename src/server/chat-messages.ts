@@ -36,14 +36,14 @@ export function templateMessages(messages: ChatRequestMessage[]): ChatMessage[] 
 
 // file parts are text by now (document-input.ts); text-only content stays a string, as before images existed (templates that index content as a string)
 function templateParts(parts: ChatRequestPart[]): string | ChatContentPart[] {
-  const out = parts.map(
-    (part): ChatContentPart =>
-      part.type === "text"
-        ? { type: "text", text: part.text }
-        : part.type === "file"
-          ? { type: "text", text: "" }
-          : { type: part.type === "image_url" ? "image" : "video" },
-  );
+  const out = parts.map((part): ChatContentPart => {
+    if (part.type === "text") return { type: "text", text: part.text };
+    if (part.type === "file") return { type: "text", text: "" };
+    // chat-route replaces audio parts by their transcripts before the template sees the messages
+    if (part.type === "input_audio")
+      throw new Error("an input_audio part reached the chat template untranscribed");
+    return { type: part.type === "image_url" ? "image" : "video" };
+  });
   return out.every((part) => part.type === "text") ? out.map((part) => part.text).join("") : out;
 }
 

@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { agentRunner } from "./agent-choice.js";
 import { type AnswerShape, answerGrammar } from "./answer-grammar.js";
+import { transcribeAudioParts } from "./audio-input.js";
 import { requestedBuiltins } from "./builtin-request.js";
 import { ChatFormat } from "./chat-format.js";
 import { activeTools, renderPrompt, templateMessages, toolCallOpening } from "./chat-messages.js";
@@ -61,8 +62,9 @@ export function chatCompletions(server: ServerContext) {
       answerPrefix: toolCallOpening(body.tool_choice, server.model.tokenizer, server.toolFormat),
       grammar: answerGrammar(answer),
     };
-    // files (and images a model without vision reads by OCR) become text first
-    const requestMessages = await chatDocuments(server, body.messages, "messages");
+    // audio parts (their transcripts), files and images a model without vision reads by OCR become text first
+    const transcribed = await transcribeAudioParts(server.audio, body.messages, "messages");
+    const requestMessages = await chatDocuments(server, transcribed, "messages");
     const messages = templateMessages(requestMessages);
     const enableThinking =
       body.reasoning_effort === "none" ? false : body.chat_template_kwargs?.enable_thinking;

@@ -5,6 +5,7 @@
 import type { ToolRunner } from "../agent/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
 import type { Admission } from "./admission.js";
+import type { AudioOptions } from "./audio-input.js";
 import type { DetectionOptions } from "./detection-route.js";
 import type { DocumentInputOptions } from "./document-input.js";
 import type { GenerationDefaults } from "./generation-options.js";
@@ -35,4 +36,6 @@ export interface ServerContext {
   detection: DetectionOptions | undefined;
   /** How file parts (and, without a vision encoder, images) are read as text; undefined refuses them. */
   documents: DocumentInputOptions | undefined;
+  /** The speech-to-text engine and limits; undefined when the server has none. */
+  audio: AudioOptions | undefined;
 }

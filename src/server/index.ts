@@ -1,10 +1,15 @@
 /**
  * @module Public API of the server layer: an OpenAI-compatible HTTP server (chat and text completions with
  * SSE streaming, reasoning_content, tool calls, SwiReasoning controls; the Responses API with stored
- * conversations; built-in tools run by the agent loop), with API keys, admission control, Prometheus
+ * conversations; built-in tools run by the agent loop; speech to text), with API keys, admission control, Prometheus
  * metrics and graceful shutdown.
  */
 
+export {
+  AUDIO_TRANSCRIPT_MARK,
+  type AudioOptions,
+  DEFAULT_MAX_AUDIO_BYTES,
+} from "./audio-input.js";
 export {
   type ChatDelta,
   ChatOutput,

@@ -69,7 +69,7 @@ export async function requestMedia(
     typeof message.content === "string" || !message.content
       ? []
       : message.content.flatMap((part, p) =>
-          part.type === "text" || part.type === "file"
+          part.type === "text" || part.type === "file" || part.type === "input_audio"
             ? []
             : [{ part, param: `${field}[${m}].content[${p}]` }],
         ),

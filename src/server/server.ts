@@ -10,6 +10,7 @@ import { type RioModel, type Scheduler, trainedContext } from "../engine/index.j
 import type { BuiltinTool, ToolLimits } from "../tools/index.js";
 import { Admission } from "./admission.js";
 import { buildApp } from "./app.js";
+import type { AudioOptions } from "./audio-input.js";
 import { toolCallFormat } from "./chat-output.js";
 import type { ServerContext } from "./context.js";
 import type { DetectionOptions } from "./detection-route.js";
@@ -63,6 +64,11 @@ export interface ServerOptions {
    * files. An `ocr` engine given here is its owner's to close.
    */
   documents?: DocumentInputOptions | false;
+  /**
+   * Speech to text (POST /v1/audio/transcriptions and chat's input_audio parts) through this engine (its
+   * owner closes it after the server); none by default.
+   */
+  audio?: AudioOptions;
 }
 
 /** Tool rounds of one answer when the operator does not say. */
@@ -130,6 +136,7 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     vision: opts.vision,
     detection: opts.detection,
     documents,
+    audio: opts.audio,
     metrics: new Metrics({
       // waiting for a sequence, or for context cells (admission.context)
       queueDepth: () => opts.scheduler.queueDepth + (admission.context?.waiting ?? 0),
@@ -140,8 +147,8 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
   };
   const app = buildApp(context, {
     apiKey: opts.apiKey,
-    // images and files travel as base64 data URLs: room for a few of them
-    bodyLimit: opts.bodyLimit ?? (opts.vision || documents ? 64 : 4) * 1024 * 1024,
+    // images, files and chat's audio travel as base64: room for a few of them when the server takes them
+    bodyLimit: opts.bodyLimit ?? (opts.vision || documents || opts.audio ? 64 : 4) * 1024 * 1024,
     logger: opts.logger ?? { level: "info" },
     draining: () => admission.closing,
   });

@@ -6,10 +6,10 @@
  * Both run as child processes with argument arrays (no shell), a time limit, only the file protocol and
  * only video container formats, so a playlist or concat file cannot make ffmpeg read anything else.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runTool as runExternal, ToolRunError, type ToolRunErrorCode } from "../exec/index.js";
 import {
   groupTimestamps,
   sampleFrameIndices,
@@ -250,62 +250,24 @@ async function decodeFrames(
   return Array.from({ length: count }, (_, i) => run.stdout.subarray(i * frameBytes, (i + 1) * frameBytes));
 }
 
-/** ffmpeg's last error lines without its context addresses (`[png_pipe @ 0x55…] `) or the temporary path. */
-const tidy = (stderr: string): string =>
-  stderr
-    .trim()
-    .split("\n")
-    .slice(-3)
-    .map((line) => line.replace(/\[[^\]]* @ 0x[0-9a-f]+\] /g, "").replace(/^\/\S*\/input: /, ""))
-    .join("; ");
-
-/** Runs a tool without a shell; its stdout is cut off (and the tool killed) beyond `maxBytes`. */
-function runTool(
-  command: string,
-  args: string[],
-  opts: VideoReadOptions,
-  maxBytes: number,
-): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
-  const timeMs = opts.timeMs ?? 60_000;
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    let outBytes = 0;
-    let err = "";
-    let failure: VideoInputError | Error | undefined;
-    const stop = (why: VideoInputError | Error) => {
-      failure ??= why;
-      child.kill("SIGKILL");
-    };
-    const timer = setTimeout(
-      () => stop(new VideoInputError(`${command} took longer than ${timeMs} ms on the video`, "timeout")),
-      timeMs,
-    );
-    const onAbort = () => stop(opts.signal?.reason ?? new Error("aborted"));
-    opts.signal?.addEventListener("abort", onAbort, { once: true });
-    child.stdout.on("data", (chunk: Buffer) => {
-      outBytes += chunk.length;
-      if (outBytes > maxBytes)
-        stop(new VideoInputError(`${command} wrote more than the ${maxBytes} bytes expected`, "undecodable"));
-      else out.push(chunk);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      err = (err + chunk.toString("utf8")).slice(-2000);
-    });
-    child.on("error", (e: NodeJS.ErrnoException) => {
-      failure ??=
-        e.code === "ENOENT"
-          ? new VideoInputError(
-              `${command} was not found: reading videos needs ffmpeg and ffprobe (e.g. apt-get install ffmpeg)`,
-              "ffmpeg-not-found",
-            )
-          : e;
-    });
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
-      if (failure) reject(failure);
-      else resolve({ code, stdout: Buffer.concat(out), stderr: tidy(err) });
-    });
-  });
+/** Runs ffmpeg or ffprobe; a failure to run becomes a VideoInputError. */
+async function runTool(command: string, args: string[], opts: VideoReadOptions, maxBytes: number) {
+  try {
+    return await runExternal(command, args, { timeMs: opts.timeMs, maxBytes, signal: opts.signal });
+  } catch (error) {
+    if (!(error instanceof ToolRunError)) throw error;
+    throw new VideoInputError(...VIDEO_FAILURES[error.code](error.message, command));
+  }
 }
+
+const VIDEO_FAILURES: Record<
+  ToolRunErrorCode,
+  (message: string, command: string) => [string, VideoInputErrorCode]
+> = {
+  "not-found": (message) => [
+    `${message}: reading videos needs ffmpeg and ffprobe (e.g. apt-get install ffmpeg)`,
+    "ffmpeg-not-found",
+  ],
+  timeout: (message) => [`${message} on the video`, "timeout"],
+  "too-much-output": (message) => [message, "undecodable"],
+};

@@ -9,12 +9,13 @@ import type { Command } from "commander";
 import { centernetDetector } from "../../detection/index.js";
 import { OcrEngine, shippedLanguages } from "../../documents/index.js";
 import { startServer } from "../../server/index.js";
+import { type AudioFlags, addAudioOptions, serverTranscriber } from "../audio.js";
 import { integerParser, oneOf } from "../parsers.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 import { addToolOptions, type ToolFlags, toolsFromFlags } from "../tool-flags.js";
 import { openVision } from "../vision.js";
 
-interface ServeFlags extends ModelFlags, ToolFlags {
+interface ServeFlags extends ModelFlags, ToolFlags, AudioFlags {
   host: string;
   port: number;
   apiKey?: string;
@@ -95,6 +96,10 @@ export function register(program: Command): void {
     );
   addModelOptions(command, { ctx: 16384 });
   addToolOptions(command);
+  addAudioOptions(command).option(
+    "--no-speech",
+    "no speech to text (the transcription endpoint and audio parts)",
+  );
   command.action(async (flags: ServeFlags) => {
     const detector =
       flags.detection || flags.detectionModel
@@ -110,6 +115,7 @@ export function register(program: Command): void {
       process.stderr.write(`rio serve: no OCR (traineddata installed: ${shipped.join(", ") || "none"})\n`);
     const session = openSession(flags, { maxSequences: flags.maxSequences, maxQueue: flags.maxQueue });
     const encoder = await openVision(session, flags);
+    const transcriber = await serverTranscriber(flags);
     const server = await startServer({
       model: session.model,
       scheduler: session.scheduler,
@@ -138,11 +144,13 @@ export function register(program: Command): void {
           fetch: { allowPrivate: flags.fetchAllowPrivate === true },
         },
       }),
+      ...(transcriber && { audio: { transcriber } }),
     });
     const toolNote = [
       ...(builtinTools.length > 0 ? [builtinTools.map((t) => t.name).join(", ")] : []),
       ...(encoder ? ["image input"] : []),
       ...(detector ? ["object detection"] : []),
+      ...(transcriber ? [`speech to text (${transcriber.name})`] : []),
     ]
       .map((note, i) => (i === 0 ? ` with ${note}` : `, ${note}`))
       .join("");
@@ -154,6 +162,7 @@ export function register(program: Command): void {
       await server.close(flags.shutdownGrace);
       await detector?.close();
       await serverOcr?.close();
+      await transcriber?.close();
       session.close();
       process.exit(0);
     };

@@ -35,7 +35,13 @@ const filePart = z.looseObject({
     filename: z.string().max(255).optional(),
   }),
 });
-const contentPart = z.discriminatedUnion("type", [textPart, imagePart, videoPart, filePart]);
+=======
+/** OpenAI's audio part: base64 bytes and their format ("wav", "mp3"; Rio reads any AUDIO_EXTENSIONS format). */
+const audioPart = z.looseObject({
+  type: z.literal("input_audio"),
+  input_audio: z.looseObject({ data: z.string().min(1), format: z.string().min(1) }),
+});
+const contentPart = z.discriminatedUnion("type", [textPart, imagePart, videoPart, filePart, audioPart]);
 
 const toolCall = z.looseObject({
   id: z.string().optional(),
