@@ -35,7 +35,6 @@ const filePart = z.looseObject({
     filename: z.string().max(255).optional(),
   }),
 });
-=======
 /** OpenAI's audio part: base64 bytes and their format ("wav", "mp3"; Rio reads any AUDIO_EXTENSIONS format). */
 const audioPart = z.looseObject({
   type: z.literal("input_audio"),
