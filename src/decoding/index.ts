@@ -22,7 +22,8 @@ export {
   preparePrompt,
   type ReasoningOptions,
 } from "./generate.js";
-export { JSON_GRAMMAR, JSON_OBJECT_RULES } from "./json-grammar.js";
+export { JSON_GRAMMAR } from "./json-grammar.js";
+export { SCHEMA_LIMITS, SchemaError, SchemaGrammar } from "./json-schema-grammar.js";
 export { type TokenLogprob, tokenLogprob } from "./logprobs.js";
 export { MATH_TOKEN_STRINGS, mathTokenIds } from "./math-tokens.js";
 export {

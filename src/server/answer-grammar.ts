@@ -1,12 +1,20 @@
 /**
  * @module The grammar an answer must follow, for chat completions and the Responses API alike: a tool
- * call that `tool_choice` forces is held to the call's JSON syntax up to `</tool_call>` (so it always
- * parses, whatever the model), and `json_object` output to JSON. A JSON schema is refused rather than
- * ignored: free text where the client asked for a shape would be a silent wrong answer.
+ * call that `tool_choice` forces is held to the call's JSON syntax up to `</tool_call>`, its arguments to
+ * the function's parameter schema (so it always parses and validates, whatever the model); `json_object`
+ * output to JSON and `json_schema` output to its schema. A schema the grammar cannot enforce is refused
+ * (400) when strict, and followed as far as it can be otherwise (OpenAI's non-strict mode is best effort).
  */
-import { JSON_GRAMMAR, JSON_OBJECT_RULES } from "../decoding/index.js";
+import { JSON_GRAMMAR, SchemaError, SchemaGrammar } from "../decoding/index.js";
 import { ApiError } from "./errors.js";
 import type { ChatRequest } from "./schemas/chat.js";
+
+/** A `json_schema` format's schema and strictness, and the request field the schema sits in. */
+export interface SchemaFormat {
+  schema: Record<string, unknown> | undefined;
+  strict: boolean;
+  field: string;
+}
 
 /** What decides the answer's grammar. */
 export interface AnswerShape {
@@ -20,6 +28,8 @@ export interface AnswerShape {
   tools: NonNullable<ChatRequest["tools"]> | undefined;
   /** The model's tool-call format. */
   toolFormat: "json" | "xml";
+  /** The schema of a `json_schema` format. */
+  jsonSchema?: SchemaFormat;
 }
 
 /**
@@ -27,35 +37,73 @@ export interface AnswerShape {
  * Qwen3.5's XML calls are not constrained yet: their parameter values are free text.
  * @example
  * answerGrammar({ format: "json_object", formatField: "response_format", toolChoice: "auto", tools: undefined, toolFormat: "json" }); // JSON_GRAMMAR
- * answerGrammar({ format: "json_schema", formatField: "text.format", ... }); // throws ApiError 400, param "text.format"
+ * answerGrammar({ format: "json_schema", formatField: "text.format", ...,
+ *   jsonSchema: { schema: { type: "object", pattern: "x" }, strict: true, field: "text.format.schema" } });
+ * // throws ApiError 400, param "text.format.schema": 'at /pattern: keyword "pattern" is not supported ...'
+
  */
 export function answerGrammar(shape: AnswerShape): string | undefined {
   const call = forcedCallGrammar(shape);
   if (shape.format === undefined || shape.format === "text") return call;
   if (shape.format === "json_object" && call === undefined) return JSON_GRAMMAR;
+  if (shape.format === "json_schema" && call === undefined && shape.jsonSchema)
+    return schemaGrammar(shape.jsonSchema);
   throw new ApiError(
     400,
-    shape.format === "json_object"
-      ? `${shape.formatField}: "json_object" cannot hold when tool_choice forces a tool call`
-      : `${shape.formatField}: "text" and "json_object" are supported, not ${JSON.stringify(shape.format)} (Rio does not turn JSON schemas into grammars yet)`,
+    shape.format === "json_object" || shape.format === "json_schema"
+      ? `${shape.formatField}: ${JSON.stringify(shape.format)} cannot hold when tool_choice forces a tool call`
+      : `${shape.formatField}: "text", "json_object" and "json_schema" are supported, not ${JSON.stringify(shape.format)}`,
     "invalid_request_error",
     shape.formatField,
   );
 }
 
+/** The grammar of a `json_schema` answer; a schema it cannot follow is a 400 naming the keyword's path. */
+function schemaGrammar({ schema, strict, field }: SchemaFormat): string {
+  if (schema === undefined)
+    throw new ApiError(400, `${field}: a json_schema format needs a schema`, "invalid_request_error", field);
+  const grammar = new SchemaGrammar({ strict });
+  try {
+    grammar.add(schema, "root");
+  } catch (error) {
+    throw schemaError(error, field);
+  }
+  return `\n${grammar.rules()}\n`;
+}
+
+function schemaError(error: unknown, field: string, what = field): unknown {
+  if (!(error instanceof SchemaError)) return error;
+  return new ApiError(400, `${what}: ${error.message}`, "invalid_request_error", field);
+}
+
 /**
  * The rest of a forced JSON call after its opening: for a named function the arguments object, for
  * "required" first the name (one of the tools', its opening quote already written), then the closing
- * brace and tag. Nothing may follow the call but the end of the answer.
+ * brace and tag. Nothing may follow the call but the end of the answer. The arguments follow the
+ * function's parameter schema: strictly (refused when unsupported) for a `strict` function, as far as
+ * the grammar can otherwise (any object when even that fails).
  */
 function forcedCallGrammar({ toolChoice, tools, toolFormat }: AnswerShape): string | undefined {
   if (toolFormat !== "json" || toolChoice == null || toolChoice === "auto" || toolChoice === "none")
     return undefined;
-  const name =
-    toolChoice === "required"
-      ? `( ${(tools ?? []).map((t) => literal(`${JSON.stringify(t.function.name).slice(1)}, "arguments": `)).join(" | ")} ) `
-      : "";
-  return `\nroot ::= ${name}object "}" "\\n"? "</tool_call>"${JSON_OBJECT_RULES}`;
+  const grammar = new SchemaGrammar({ strict: false });
+  const forced = typeof toolChoice === "object" ? toolChoice.function.name : undefined;
+  const called = (tools ?? []).filter((t) => forced === undefined || t.function.name === forced);
+  const calls = called.map(({ function: f }) => {
+    const strict = f.strict === true;
+    let args: string;
+    // a failed add leaves only rules that name defined ones: unused, harmless
+    try {
+      args = grammar.add(f.parameters ?? { type: "object" }, `${f.name}-arguments`, strict);
+    } catch (error) {
+      if (strict) throw schemaError(error, "tools", `function ${JSON.stringify(f.name)}'s parameters`);
+      args = grammar.add({ type: "object" }, `${f.name}-arguments`, false);
+    }
+    const name =
+      toolChoice === "required" ? `${literal(`${JSON.stringify(f.name).slice(1)}, "arguments": `)} ` : "";
+    return `${name}${args}`;
+  });
+  return `\nroot ::= ( ${calls.join(" | ")} ) "}" "\\n"? "</tool_call>"\n${grammar.rules()}\n`;
 }
 
 /** A GBNF string literal of `text`. */

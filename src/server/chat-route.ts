@@ -48,6 +48,11 @@ export function chatCompletions(server: ServerContext) {
     const answer: AnswerShape = {
       format: body.response_format?.type,
       formatField: "response_format",
+      jsonSchema: {
+        schema: body.response_format?.json_schema?.schema,
+        strict: body.response_format?.json_schema?.strict === true,
+        field: "response_format.json_schema.schema",
+      },
       toolChoice: body.tool_choice,
       tools,
       toolFormat: server.toolFormat,

@@ -316,7 +316,7 @@ test("tool_choice required or named: the answer is a call, held to the call's gr
   assert.doesNotMatch(free.message.content ?? "", /<tool_call>/);
 });
 
-test("logit_bias bans or forces tokens; out-of-vocabulary ids and JSON schemas are refused", async () => {
+test("logit_bias bans or forces tokens; out-of-vocabulary ids and unsupported JSON schemas are refused", async () => {
   const first = async (extra: object) =>
     (
       await t.client.chat.completions.create({
@@ -340,9 +340,12 @@ test("logit_bias bans or forces tokens; out-of-vocabulary ids and JSON schemas a
   assert.equal((await chat({ logit_bias: { abc: 5 } })).status, 400);
   assert.equal((await chat({ logit_bias: { 5: 101 } })).status, 400);
   const schema = await chat({
-    response_format: { type: "json_schema", json_schema: { name: "x", schema: {} } },
+    response_format: {
+      type: "json_schema",
+      json_schema: { name: "x", strict: true, schema: { type: "array", uniqueItems: true } },
+    },
   });
-  assert.deepEqual([schema.status, schema.body.error.param], [400, "response_format"]);
+  assert.deepEqual([schema.status, schema.body.error.param], [400, "response_format.json_schema.schema"]);
   assert.equal((await chat({ response_format: { type: "text" }, max_tokens: 1 })).status, 200);
 });
 

@@ -248,9 +248,12 @@ test("errors: unknown previous response 404, bad input item 400 naming the field
   assert.deepEqual([both.status, both.body.error.param], [400, "text.format"]);
   const schema = await post({
     input: "hi",
-    text: { format: { type: "json_schema", name: "x", schema: {} } },
+    text: {
+      format: { type: "json_schema", name: "x", strict: true, schema: { type: "string", pattern: "a" } },
+    },
   });
-  assert.equal(schema.body.error.param, "text.format");
+  assert.equal(schema.body.error.param, "text.format.schema");
+  assert.match(schema.body.error.message, /\/pattern: keyword "pattern" is not supported/);
   assert.equal((await post({ input: "hi", max_output_tokens: 5000 })).body.error.param, "max_output_tokens");
   assert.equal((await post({ input: "hi", reasoning: { method: "swir", windw: 3 } })).status, 400);
   assert.equal((await fetch(`${t.server.url}/v1/responses/resp_nope`)).status, 404);

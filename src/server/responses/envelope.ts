@@ -50,7 +50,7 @@ export function responseHead(request: ResponsesRequest, model: string) {
     reasoning: { effort: request.reasoning?.effort ?? null, summary: request.reasoning?.summary ?? null },
     store: request.store ?? true,
     temperature: request.temperature ?? null,
-    text: { format: { type: request.text?.format?.type ?? "text" } },
+    text: { format: request.text?.format ?? { type: "text" } },
     tool_choice: request.tool_choice ?? "auto",
     tools: request.tools ?? [],
     top_p: request.top_p ?? null,

@@ -113,6 +113,7 @@ const tool = z.looseObject({
   name: z.string().min(1).optional(),
   description: z.string().nullish(),
   parameters: z.record(z.string(), z.unknown()).nullish(),
+  strict: z.boolean().nullish(),
 });
 
 const toolChoice = z.union([
@@ -160,7 +161,18 @@ export const responsesRequestSchema = z.looseObject({
   previous_response_id: z.string().min(1).nullish(),
   conversation: z.unknown().optional(),
   metadata: metadata.nullish(),
-  text: z.looseObject({ format: z.looseObject({ type: z.string() }).nullish() }).nullish(),
+  text: z
+    .looseObject({
+      format: z
+        .looseObject({
+          type: z.string(),
+          name: z.string().optional(),
+          schema: z.record(z.string(), z.unknown()).optional(),
+          strict: z.boolean().nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
   user: z.string().optional(),
 });
 

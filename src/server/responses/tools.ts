@@ -55,6 +55,7 @@ export function requestTools(tools: ResponsesRequest["tools"]): RequestTools {
           name: tool.name,
           ...(tool.description ? { description: tool.description } : {}),
           ...(tool.parameters ? { parameters: tool.parameters } : {}),
+          ...(tool.strict != null ? { strict: tool.strict } : {}),
         },
       });
   });

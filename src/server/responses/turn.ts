@@ -58,6 +58,11 @@ export function responseTurn(
   const answer: AnswerShape = {
     format: request.text?.format?.type,
     formatField: "text.format",
+    jsonSchema: {
+      schema: request.text?.format?.schema,
+      strict: request.text?.format?.strict === true,
+      field: "text.format.schema",
+    },
     toolChoice,
     tools,
     toolFormat: server.toolFormat,

@@ -68,6 +68,7 @@ const tool = z.looseObject({
     name: z.string().min(1),
     description: z.string().optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
   }),
 });
 
@@ -84,7 +85,18 @@ export const chatRequestSchema = z.looseObject({
   tools: z.array(tool).max(128).nullish(),
   tool_choice: toolChoice.nullish(),
   chat_template_kwargs: z.looseObject({ enable_thinking: z.boolean().optional() }).nullish(),
-  response_format: z.looseObject({ type: z.string() }).nullish(),
+  response_format: z
+    .looseObject({
+      type: z.string(),
+      json_schema: z
+        .looseObject({
+          name: z.string().optional(),
+          schema: z.record(z.string(), z.unknown()).optional(),
+          strict: z.boolean().nullish(),
+        })
+        .optional(),
+    })
+    .nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().min(0).max(20).nullish(),
   rio: z
