@@ -7,8 +7,8 @@
  *
  *   npm run bench -- serve [--model DIR|GGUF] [--url http://host:port] [--levels 1,4,16] [--max-tokens 64]
  *                          [--requests 2] [--reasoning swir|cot|mixed] [--quant q8_0] [--ctx 8192] [--threads N]
- *   npm run bench -- serve --scenario chat-turns [...]   (time to first token of a chat's 5th turn, prefix
- *                                                          cache off and on: see chat-turns.ts)
+ *   npm run bench -- serve --scenario chat-turns|agent-loop [...]   (time to first token of a chat's or an
+ *                                                agent loop's 5th turn, prefix cache off and on: see turns.ts)
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -17,8 +17,8 @@ import { parseArgs } from "node:util";
 import { makeTinyModel, type Quant } from "../src/checkpoint/index.js";
 import { createEngine, type Engine, type EngineOptions, loadModel, Scheduler } from "../src/engine/index.js";
 import { startServer } from "../src/server/index.js";
-import { type ChatTurnsRow, chatTurns } from "./chat-turns.js";
 import { type LoadSummary, runLoad } from "./serve-client.js";
+import { laterTurns, type TurnsRow } from "./turns.js";
 
 const OPTIONS = {
   model: { type: "string" },
@@ -51,13 +51,8 @@ export type ServeBenchRow = LoadSummary & { concurrency: number };
  * @example
  * await main(["--levels", "1,4", "--max-tokens", "32"]);
  */
-export async function main(args: string[]): Promise<ServeBenchRow[] | ChatTurnsRow[]> {
-  const scenario = args.indexOf("--scenario");
-  if (scenario >= 0) {
-    if (args[scenario + 1] !== "chat-turns")
-      throw new Error(`bench serve: --scenario takes chat-turns, got ${args[scenario + 1]}`);
-    return chatTurns(args);
-  }
+export async function main(args: string[]): Promise<ServeBenchRow[] | TurnsRow[]> {
+  if (args.includes("--scenario")) return laterTurns(args);
   const { values } = parseArgs({ args, options: OPTIONS, strict: true });
   const levels = values.levels.split(",").map((v) => positive("levels", v));
   const maxTokens = positive("max-tokens", values["max-tokens"]);
@@ -68,7 +63,11 @@ export async function main(args: string[]): Promise<ServeBenchRow[] | ChatTurnsR
   const quant = QUANTS.find((q) => q === values.quant);
   if (!quant)
     throw new Error(`bench serve: --quant must be one of ${QUANTS.join(", ")}, got ${values.quant}`);
-  const target: { url: string; close(): Promise<void>; ceiling?: number } = values.url
+  const target: {
+    url: string;
+    close(): Promise<void>;
+    ceiling?: { gain: number; tokensPerSecond: number };
+  } = values.url
     ? { url: values.url, close: async () => {} }
     : await startLocal(values.model, quant, {
         ctx: positive("ctx", values.ctx),
@@ -106,10 +105,15 @@ export async function main(args: string[]): Promise<ServeBenchRow[] | ChatTurnsR
     console.log(
       `${String(r.concurrency).padStart(7)}  ${String(r.requests).padStart(8)}  ${String(r.tokens).padStart(6)}  ${(r.wallMs / 1000).toFixed(1).padStart(6)}  ${r.tokensPerSecond.toFixed(1).padStart(6)}  ${(single ? `${(r.tokensPerSecond / single).toFixed(2)}x` : "-").padStart(11)}  ${r.ttftP50Ms.toFixed(0).padStart(11)}  ${r.ttftP95Ms.toFixed(0).padStart(11)}`,
     );
-  if (target.ceiling !== undefined)
+  if (target.ceiling !== undefined) {
+    const top = Math.max(...levels);
+    const { gain, tokensPerSecond } = target.ceiling;
+    const served = rows.find((r) => r.concurrency === top)?.tokensPerSecond ?? 0;
     console.log(
-      `batching ceiling: bare engine steps of ${Math.max(...levels)} tokens give ${target.ceiling.toFixed(2)}x the tokens/s of single-token steps`,
+      `batching ceiling: bare engine steps of ${top} tokens give ${gain.toFixed(2)}x the tokens/s of single-token steps, ` +
+        `${tokensPerSecond.toFixed(1)} tok/s; ${top} clients got ${((100 * served) / tokensPerSecond).toFixed(0)}% of that`,
     );
+  }
   return rows;
 }
 
@@ -137,8 +141,11 @@ async function startLocal(modelPath: string | undefined, quant: Quant, engineOpt
   };
 }
 
-/** n * t(1 token) / t(n tokens of n sequences): the most batching alone can gain, per llama.cpp on this machine. */
-async function batchCeiling(engine: Engine, n: number): Promise<number> {
+/**
+ * Bare engine steps of single tokens, one sequence and n sequences at once: n * t(1) / t(n) is the most
+ * batching alone can gain on this machine, and n / t(n) the tokens/s no server can beat at n clients.
+ */
+async function batchCeiling(engine: Engine, n: number): Promise<{ gain: number; tokensPerSecond: number }> {
   const sequences = Array.from({ length: n }, () => engine.openSequence());
   try {
     for (const seq of sequences) await engine.step([{ seq, tokens: [1, 2, 3, 4, 5, 6, 7, 8] }]);
@@ -150,7 +157,8 @@ async function batchCeiling(engine: Engine, n: number): Promise<number> {
       return (performance.now() - start) / 30;
     };
     const one = await stepMs(1);
-    return (n * one) / (await stepMs(n));
+    const all = await stepMs(n);
+    return { gain: (n * one) / all, tokensPerSecond: (n * 1000) / all };
   } finally {
     for (const seq of sequences) engine.release(seq);
   }

@@ -90,7 +90,7 @@ async function generateTurn(
   print: PrintOptions,
 ): Promise<GeneratedTurn | undefined> {
   const offered = step.offersTools ? runner.definitions() : [];
-  const { tokens, opensReasoning } = preparePrompt(session.model, {
+  const { tokens, opensReasoning, historyEnd } = preparePrompt(session.model, {
     ...request,
     tools: offered.length > 0 ? offered : undefined,
   });
@@ -113,6 +113,7 @@ async function generateTurn(
     ...request,
     messages: undefined,
     prompt: tokens,
+    historyEnd,
     maxTokens: step.index > 0 && maxTokens !== undefined ? Math.min(maxTokens, room) : maxTokens,
   });
   let result = await steps.next();

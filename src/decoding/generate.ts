@@ -70,6 +70,12 @@ export interface GenerateRequest {
    * closes it (`\n</think>\n\n`) and the answer follows (see thinking-budget.ts).
    */
   thinkingBudget?: number;
+  /**
+   * For a prompt given as token ids: where its chat history ends and the generation prompt begins
+   * (preparePrompt returns it). Models with recurrent state keep their state there in the prefix cache,
+   * which the next turn of the chat resumes from; for `messages` it is found here.
+   */
+  historyEnd?: number;
 }
 
 /** One decoding step as generate() yields it. */
@@ -184,7 +190,9 @@ export async function* generate(
   };
   let reasoningOpen = !answerStart.answerFirst;
   try {
-    let logits = await lease.prefill(fed.parts, { checkpoint: historyEnd(model, request, prompt) });
+    let logits = await lease.prefill(fed.parts, {
+      checkpoint: request.messages ? historyEnd(model, request, prompt) : request.historyEnd,
+    });
     decodeStart = performance.now();
     for (let index = 0; ; index++) {
       const r = controller.step(logits, sampler);
@@ -270,18 +278,20 @@ function historyEnd(model: RioModel, request: GenerateRequest, prompt: number[])
 }
 
 /**
- * The request's prompt tokens, and whether the prompt itself opened a reasoning block (a template that
- * ends the generation prompt with `<think>`, as Qwen3.5's do): then the output starts inside the
- * reasoning and only `</think>` will appear.
+ * The request's prompt tokens, whether the prompt itself opened a reasoning block (a template that
+ * ends the generation prompt with `<think>`, as Qwen3.5's do: then the output starts inside the
+ * reasoning and only `</think>` will appear), and where its chat history ends (see
+ * GenerateRequest.historyEnd; undefined where the prefix cache keeps no checkpoint).
  */
 export function preparePrompt(
   model: RioModel,
   request: GenerateRequest,
-): { tokens: number[]; opensReasoning: boolean } {
+): { tokens: number[]; opensReasoning: boolean; historyEnd?: number } {
   const tokens = promptTokens(model, request);
   return {
     tokens,
     opensReasoning: lastContentToken(model, tokens) === model.tokenizer.specialIds.thinkStart,
+    historyEnd: historyEnd(model, request, tokens),
   };
 }
 

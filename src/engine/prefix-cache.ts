@@ -35,7 +35,7 @@ export interface PrefixCacheStats {
   hits: number;
   /** Prompt tokens those hits did not prefill. */
   tokensReused: number;
-  /** Cached prefixes held now, and their cells (shared cells counted once per prefix). */
+  /** Cached prefixes held now, and the cells they hold (cells several entries share counted once). */
   entries: number;
   cells: number;
 }
@@ -44,6 +44,12 @@ interface Entry {
   id: number;
   tokens: number[];
   lastUse: number;
+  /**
+   * The entry whose cells this one's first `shared` cells are (it was kept from a sequence that resumed
+   * from that entry, or was checkpointed into it): they are counted once, on the parent's side.
+   */
+  parent?: Entry;
+  shared: number;
 }
 
 /** Cached prefixes over spare sequence ids of one context; the engine calls it between steps only. */
@@ -75,9 +81,12 @@ export class PrefixCache {
     };
   }
 
-  /** Cells the entries hold (an upper bound: entries may share cells). */
+  /**
+   * Cells the entries hold, each shared cell once (an upper bound only where a parent with several
+   * children was evicted: the children are then chained, sharing what they shared through it).
+   */
   get cells(): number {
-    return this.entries.reduce((n, e) => n + e.tokens.length, 0);
+    return this.entries.reduce((n, e) => n + e.tokens.length - e.shared, 0);
   }
 
   /**
@@ -127,12 +136,22 @@ export class PrefixCache {
     if (!this.wholeOnly)
       for (const entry of [...this.entries])
         if (commonPrefix(entry.tokens, key, n) === entry.tokens.length) this.evict(entry);
-    while (this.entries.length > 0 && (this.freeIds.length === 0 || this.cells + n > this.maxCells))
+    // cells the slot shares with an entry are held already: only the rest is added (a chat's request-end
+    // state shares its history with the checkpoint kept at the history's end)
+    const added = () => n - (this.sharers.has(slot) ? slot.sharedCells : 0);
+    while (this.entries.length > 0 && (this.freeIds.length === 0 || this.cells + added() > this.maxCells))
       this.evict(this.leastRecent());
     const id = this.freeIds.pop() as number;
     if (this.wholeOnly) this.context.seqCopy(slot.id, id);
     else this.context.seqCopy(slot.id, id, 0, n);
-    const entry = { id, tokens: key.slice(), lastUse: ++this.clock };
+    const parent = this.sharers.get(slot);
+    const entry: Entry = {
+      id,
+      tokens: key.slice(),
+      lastUse: ++this.clock,
+      parent,
+      shared: parent ? Math.min(slot.sharedCells, n) : 0,
+    };
     this.entries.push(entry);
     this.forget(slot);
     this.sharers.set(slot, entry);
@@ -167,6 +186,17 @@ export class PrefixCache {
 
   private evict(entry: Entry): void {
     for (const [slot, shared] of this.sharers) if (shared === entry) this.forget(slot);
+    // the children still hold the cells they shared with it: the first child takes its place, the others
+    // now share (at most what they shared through it) with the first
+    const [heir, ...others] = this.entries.filter((e) => e.parent === entry);
+    if (heir) {
+      for (const child of others) {
+        child.shared = Math.min(child.shared, heir.shared);
+        child.parent = heir;
+      }
+      heir.shared = entry.parent ? Math.min(heir.shared, entry.shared) : 0;
+      heir.parent = entry.parent;
+    }
     this.context.seqRemove(entry.id, -1, -1);
     this.entries.splice(this.entries.indexOf(entry), 1);
     this.freeIds.push(entry.id);

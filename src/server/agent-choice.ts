@@ -146,7 +146,12 @@ function laterJob<F>(
     grammar: plan.laterGrammar,
     maxTokens: Math.min(step.maxTokens ?? room, room),
   };
-  const extra = { signal: job.request.signal, logprobs: job.request.logprobs, media };
+  const extra = {
+    signal: job.request.signal,
+    logprobs: job.request.logprobs,
+    media,
+    historyEnd: prompt.historyEnd,
+  };
   const request = choiceRequest(options, prompt.tokens, job.index, extra, server.defaults, plan.promptField);
   return {
     index: job.index,

@@ -15,11 +15,15 @@ import { streamResponse, wholeResponse } from "./respond.js";
 import { type ChoiceJob, type ChoiceRunner, type RunContext, runChoice } from "./run-choice.js";
 import type { CommonRequest } from "./schemas/common.js";
 
-/** A prompt ready to run: its tokens, whether it opened the think block, and its images and videos (in order). */
+/**
+ * A prompt ready to run: its tokens, whether it opened the think block, its images and videos (in order),
+ * and where its chat history ends (GenerateRequest.historyEnd).
+ */
 export interface PreparedPrompt {
   tokens: number[];
   opensReasoning: boolean;
   media?: MediaItem[];
+  historyEnd?: number;
 }
 
 /** What an endpoint hands to the shared flow. */
@@ -78,7 +82,7 @@ export async function serveGeneration<Format extends ChoiceFormat>(
           spec.options,
           prompt.tokens,
           p * n + i,
-          { logprobs: spec.logprobs, media: prompt.media },
+          { logprobs: spec.logprobs, media: prompt.media, historyEnd: prompt.historyEnd },
           server.defaults,
           spec.promptField,
         ),

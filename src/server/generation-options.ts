@@ -155,7 +155,7 @@ export function choiceRequest(
   options: GenerationOptions,
   prompt: number[],
   index: number,
-  extra: Pick<GenerateRequest, "signal" | "logprobs" | "media">,
+  extra: Pick<GenerateRequest, "signal" | "logprobs" | "media" | "historyEnd">,
   context: Pick<GenerationDefaults, "contextLength" | "sequenceShare">,
   promptField: string,
 ): GenerateRequest {

@@ -80,7 +80,14 @@ export function responseTurn(
   const job: ChoiceJob<ResponseFormat> = {
     index: 0,
     request: {
-      ...choiceRequest(options, prompt.tokens, 0, {}, server.defaults, "input"),
+      ...choiceRequest(
+        options,
+        prompt.tokens,
+        0,
+        { historyEnd: prompt.historyEnd },
+        server.defaults,
+        "input",
+      ),
       prompt: prompt.tokens,
     },
     format: new ResponseFormat({

@@ -1,12 +1,20 @@
 /**
- * @module Serving scenario "chat-turns": a multi-turn chat grows to ~--history tokens over --turns - 1
+ * @module Serving scenarios of later turns: a conversation grows to ~--history tokens over --turns - 1
  * turns, and the time to first token of the last turn is measured with the prefix cache off and on, per
  * architecture (qwen3: the random Qwen3-0.6B shape; others: SMALL_SHAPE, e.g. the qwen3_5 hybrid). Each
- * round is a new chat (different text), so rounds never hit each other's prefixes; the server runs
- * in-process with one sequence.
+ * round is a new conversation (different text), so rounds never hit each other's prefixes; the server
+ * runs in-process with one sequence.
  *
- *   npm run bench -- serve --scenario chat-turns [--archs qwen3,qwen3_5 | --model DIR|GGUF] [--turns 5]
- *                          [--history 2000] [--rounds 3] [--max-tokens 16] [--quant q8_0] [--ctx 8192] [--threads N]
+ * - `chat-turns`: user messages of facts, each answered by the model (its answer goes into the history,
+ *   as a chat client sends it back).
+ * - `agent-loop`: one user task, then turns of an assistant tool call and the tool's result (the facts),
+ *   with the tool offered in every request, as an agent framework re-sends the whole history. The
+ *   random-weight models do not call tools, so each turn's assistant message is a fixed `lookup` call
+ *   rather than the model's answer; the server still generates every turn.
+ *
+ *   npm run bench -- serve --scenario chat-turns|agent-loop [--archs qwen3,qwen3_5 | --model DIR|GGUF]
+ *                          [--turns 5] [--history 2000] [--rounds 3] [--max-tokens 16] [--quant q8_0]
+ *                          [--ctx 8192] [--threads N]
  */
 import { parseArgs } from "node:util";
 import { MODEL_TYPES, type ModelType, type Quant } from "../src/checkpoint/index.js";
@@ -29,15 +37,32 @@ const OPTIONS = {
   threads: { type: "string" },
 } as const;
 
+/** The scenarios this module runs. */
+export const TURN_SCENARIOS = ["chat-turns", "agent-loop"] as const;
+export type TurnScenario = (typeof TURN_SCENARIOS)[number];
+
 /** One architecture and cache setting: the last turn's prompt size and time to first token. */
-export interface ChatTurnsRow {
+export interface TurnsRow {
   arch: string;
   prefixCache: boolean;
   promptTokens: number;
   ttftMs: number[];
 }
 
-type Message = { role: "user" | "assistant"; content: string };
+type ToolCall = { id: string; type: "function"; function: { name: string; arguments: string } };
+type Message =
+  | { role: "user"; content: string }
+  | { role: "assistant"; content: string; tool_calls?: ToolCall[] }
+  | { role: "tool"; content: string; tool_call_id: string };
+
+const LOOKUP_TOOL = {
+  type: "function",
+  function: {
+    name: "lookup",
+    description: "Looks up the facts of one page of the records.",
+    parameters: { type: "object", properties: { page: { type: "integer" } }, required: ["page"] },
+  },
+};
 
 function positive(flag: string, value: string): number {
   const n = Number(value);
@@ -55,19 +80,49 @@ function filler(model: RioModel, tokens: number, round: number, turn: number): s
 }
 
 /** Sends one non-streamed turn and returns the assistant's answer text. */
-async function turn(url: string, messages: Message[], maxTokens: number, seed: number): Promise<string> {
+async function turn(
+  url: string,
+  fields: Record<string, unknown>,
+  maxTokens: number,
+  seed: number,
+): Promise<string> {
   const res = await fetch(`${url}/v1/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ messages, max_tokens: maxTokens, seed, reasoning: { method: "cot" } }),
+    body: JSON.stringify({ ...fields, max_tokens: maxTokens, seed, reasoning: { method: "cot" } }),
   });
   if (res.status !== 200) throw new Error(`bench serve: turn failed with ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as { choices: { message: { content: string | null } }[] };
-  return body.choices[0].message.content ?? "";
+  const answer = (await res.json()) as { choices: { message: { content: string | null } }[] };
+  return answer.choices[0].message.content ?? "";
+}
+
+/**
+ * Appends turn `t` of `scenario` to `messages`: the user's facts and the model's answer, or (agent loop)
+ * the task first, then an assistant tool call and its result carrying the facts.
+ */
+async function addTurn(
+  scenario: TurnScenario,
+  messages: Message[],
+  send: (body: Record<string, unknown>) => Promise<string>,
+  facts: string,
+  t: number,
+): Promise<void> {
+  if (scenario === "chat-turns") {
+    messages.push({ role: "user", content: facts });
+    messages.push({ role: "assistant", content: await send({ messages }) });
+    return;
+  }
+  if (t === 0) messages.push({ role: "user", content: "Read the records page by page, then answer." });
+  await send({ messages, tools: [LOOKUP_TOOL] });
+  const id = `call_${t}`;
+  const call = { name: "lookup", arguments: JSON.stringify({ page: t + 1 }) };
+  messages.push({ role: "assistant", content: "", tool_calls: [{ id, type: "function", function: call }] });
+  messages.push({ role: "tool", content: facts, tool_call_id: id });
 }
 
 /** The scenario for one model and cache setting. */
-async function runChats(
+async function runTurns(
+  scenario: TurnScenario,
   model: RioModel,
   prefixCache: boolean,
   opts: { turns: number; history: number; rounds: number; maxTokens: number; ctx: number; threads?: number },
@@ -79,16 +134,18 @@ async function runChats(
   const ttftMs: number[] = [];
   let promptTokens = 0;
   try {
-    await turn(server.url, [{ role: "user", content: "Hello." }], 2, 0); // warm-up
+    await turn(server.url, { messages: [{ role: "user", content: "Hello." }] }, 2, 0); // warm-up
     for (let round = 0; round < opts.rounds; round++) {
       const messages: Message[] = [];
       for (let t = 0; t < opts.turns - 1; t++) {
-        messages.push({ role: "user", content: filler(model, perTurn, round, t) });
-        messages.push({ role: "assistant", content: await turn(server.url, messages, opts.maxTokens, t) });
+        const send = (body: Record<string, unknown>) => turn(server.url, body, opts.maxTokens, t);
+        await addTurn(scenario, messages, send, filler(model, perTurn, round, t), t);
       }
-      messages.push({ role: "user", content: "What was the first fact?" });
-      promptTokens = model.tokenizer.encodeChat(messages, { addGenerationPrompt: true }).length;
-      const record = await streamChat({ url: server.url, body: { messages, max_tokens: 2, seed: round } });
+      const tools = scenario === "agent-loop" ? [LOOKUP_TOOL] : undefined;
+      if (scenario === "chat-turns") messages.push({ role: "user", content: "What was the first fact?" });
+      promptTokens = model.tokenizer.encodeChat(messages, { tools, addGenerationPrompt: true }).length;
+      const body = { messages, tools, max_tokens: 2, seed: round };
+      const record = await streamChat({ url: server.url, body });
       if (record.problems.length > 0) throw new Error(`bench serve: ${record.problems.join("; ")}`);
       ttftMs.push(record.ttftMs);
     }
@@ -100,13 +157,16 @@ async function runChats(
 }
 
 /**
- * Runs the scenario and prints, per architecture, the last turn's median time to first token without and
+ * Runs a scenario and prints, per architecture, the last turn's median time to first token without and
  * with the prefix cache, and their ratio.
  * @example
- * await chatTurns(["--archs", "qwen3", "--rounds", "1"]);
+ * await laterTurns(["--scenario", "agent-loop", "--archs", "qwen3", "--rounds", "1"]);
  */
-export async function chatTurns(args: string[]): Promise<ChatTurnsRow[]> {
+export async function laterTurns(args: string[]): Promise<TurnsRow[]> {
   const { values } = parseArgs({ args, options: OPTIONS, strict: true });
+  const scenario = TURN_SCENARIOS.find((s) => s === values.scenario);
+  if (!scenario)
+    throw new Error(`bench serve: --scenario takes ${TURN_SCENARIOS.join(", ")}, got ${values.scenario}`);
   const archs = values.archs.split(",").map((a) => {
     if (!MODEL_TYPES.includes(a as ModelType))
       throw new Error(`bench serve: --archs takes ${MODEL_TYPES.join(", ")}, got ${a}`);
@@ -121,7 +181,7 @@ export async function chatTurns(args: string[]): Promise<ChatTurnsRow[]> {
     threads: values.threads === undefined ? undefined : positive("threads", values.threads),
   };
   if (opts.turns < 2) throw new Error("bench serve: --turns must be at least 2");
-  const rows: ChatTurnsRow[] = [];
+  const rows: TurnsRow[] = [];
   const sources = values.model
     ? [{ name: "model", path: values.model }]
     : archs.map((arch) => ({ name: arch, path: benchModelOf(arch).gguf(values.quant as Quant) }));
@@ -129,13 +189,13 @@ export async function chatTurns(args: string[]): Promise<ChatTurnsRow[]> {
     const model = loadModel(path, { quant: values.quant as Quant });
     try {
       for (const prefixCache of [false, true])
-        rows.push({ arch, prefixCache, ...(await runChats(model, prefixCache, opts)) });
+        rows.push({ arch, prefixCache, ...(await runTurns(scenario, model, prefixCache, opts)) });
     } finally {
       model.free();
     }
   }
   const median = (xs: number[]) => quantile(xs, 0.5);
-  console.log(`turn ${opts.turns} of a chat with ~${opts.history} tokens of history`);
+  console.log(`${scenario}: turn ${opts.turns} with ~${opts.history} tokens of history`);
   console.log("arch          prompt tok  TTFT ms (no cache)  TTFT ms (cache)  ratio");
   for (const { name: arch } of sources) {
     const [off, on] = [false, true].map((c) => rows.find((r) => r.arch === arch && r.prefixCache === c));
