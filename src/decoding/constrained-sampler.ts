@@ -1,11 +1,18 @@
 /**
  * @module Keeping the answer inside a grammar (JSON mode): a sampler wrapper that, once the reasoning block
  * has closed, lets a token through only if the constraint allows it. The first sampled token is checked
- * alone (cheap); only when the grammar rejects it is the whole row masked and sampled again, as
- * llama.cpp's own samplers do. The reasoning stays free: a constraint applies to the answer only.
+ * alone (cheap); when the grammar rejects it, the sample is drawn again from the allowed tokens, as
+ * llama.cpp's own samplers do. A top-k sampler draws only from the k best allowed tokens, so the best
+ * SHORTLIST tokens are checked first, in one call; only when fewer than k of them pass is the whole
+ * vocabulary masked (each mask checks ~150k tokens against the grammar, the cost of a constrained answer).
+ * The reasoning stays free: a constraint applies to the answer only.
  */
 import type { AnswerStart } from "./answer-prefix.js";
 import type { TokenSampler } from "./sampler.js";
+import { topKIndices } from "./top-k.js";
+
+/** Best-scored tokens checked against the constraint before masking the whole row. */
+const SHORTLIST = 512;
 
 /** What decides which tokens may come next (llama.cpp's Grammar implements it). */
 export interface TokenConstraint {
@@ -13,6 +20,8 @@ export interface TokenConstraint {
   allows(id: number): boolean;
   /** A copy of `logits` with every token ruled out at -Infinity. */
   mask(logits: Float32Array): Float32Array;
+  /** The ids among `ids` that may come next, in their order. */
+  allowedAmong(ids: Int32Array): Int32Array;
   /** Moves past token `id` (an allowed one). */
   accept(id: number): void;
 }
@@ -38,10 +47,24 @@ export class ConstrainedSampler implements TokenSampler {
     if (this.phase === "armed") this.phase = "active";
     const id = this.inner.sample(logits);
     if (this.phase !== "active" || this.constraint.allows(id)) return id;
-    const masked = this.constraint.mask(logits);
+    const masked = this.shortlisted(logits) ?? this.constraint.mask(logits);
     if (!masked.some((x) => x !== Number.NEGATIVE_INFINITY))
       throw new Error("the grammar allows no token at all here");
     return this.inner.sample(masked);
+  }
+
+  /**
+   * `logits` with only the inner sampler's `limit` best allowed tokens left, found among its SHORTLIST
+   * best-scored ones; undefined when fewer pass (then only the whole row's mask is exact).
+   */
+  private shortlisted(logits: Float32Array): Float32Array | undefined {
+    const shortlist = this.inner.shortlist?.(logits);
+    if (!shortlist) return undefined;
+    const allowed = this.constraint.allowedAmong(topKIndices(shortlist.scores, SHORTLIST));
+    if (allowed.length < shortlist.limit) return undefined;
+    const out = new Float32Array(logits.length).fill(Number.NEGATIVE_INFINITY);
+    for (const id of allowed.subarray(0, shortlist.limit)) out[id] = logits[id];
+    return out;
   }
 
   accept(tokenId: number): void {

@@ -78,17 +78,31 @@ export class SchemaGrammar {
     this.strict = options.strict;
   }
 
-  /** Adds `schema`'s rules (`strict` overrides the grammar's option); returns the name of its top rule. */
-  add(schema: unknown, name: string, strict = this.options.strict): string {
-    if (!isSchema(schema)) throw new SchemaError("", "a schema is a JSON object");
+  /**
+   * Adds `schema`'s rules (`strict` overrides the grammar's option); returns the name of its top rule.
+   * `schema` may be a part of `document` (its `$ref`s resolve there), found at JSON pointer `path`.
+   */
+  add(
+    schema: unknown,
+    name: string,
+    strict = this.options.strict,
+    within: { document: unknown; path: string } = { document: schema, path: "" },
+  ): string {
+    if (!isSchema(schema) || !isSchema(within.document))
+      throw new SchemaError(within.path, "a schema is a JSON object");
     this.strict = strict;
-    this.document = schema;
+    this.document = within.document;
     this.refs = new Map();
     name = ruleName(name);
-    const top = this.visit(schema, name, "", 0);
+    const top = this.visit(schema, name, within.path, 0);
     // a top rule named otherwise (a fixed rule, a $ref) gets `name` as an alias
     if (top !== name && !this.defined.has(name)) this.defined.set(name, top);
     return this.defined.get(name) === top ? name : top;
+  }
+
+  /** Defines a rule of the caller's with body `body` (GBNF), named after `hint` unless taken; returns its name. */
+  rule(hint: string, body: string): string {
+    return this.define(hint, body);
   }
 
   /** The GBNF text of every rule added so far. */

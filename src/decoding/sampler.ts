@@ -17,6 +17,13 @@ export interface TokenSampler {
   sample(logits: Float32Array): number;
   /** Records the token the step emitted. */
   accept?(tokenId: number): void;
+  /**
+   * When sample() only ever draws from the `limit` best-scored tokens (its top_k; 1 when greedy): the
+   * scores it ranks them by (the logits after penalties and biases). Sampling a row reduced to the
+   * `limit` best tokens of any subset then draws exactly as from the subset's whole row, which lets a
+   * constraint check a few tokens instead of the vocabulary. Undefined when it may draw from anywhere.
+   */
+  shortlist?(logits: Float32Array): { scores: Float32Array; limit: number } | undefined;
 }
 
 /**
@@ -40,6 +47,12 @@ export class Sampler implements TokenSampler {
     this.rng = new Rng(params.seed);
     this.history = new TokenHistory(options.promptTokens);
     this.penalised = hasPenalties(params);
+  }
+
+  shortlist(logits: Float32Array): { scores: Float32Array; limit: number } | undefined {
+    const limit = this.params.temperature === 0 ? 1 : this.params.top_k;
+    if (limit === 0) return undefined;
+    return { scores: this.penalised ? applyPenalties(logits, this.history, this.params) : logits, limit };
   }
 
   sample(logits: Float32Array): number {

@@ -59,6 +59,20 @@ export class Grammar {
     return out;
   }
 
+  /** The ids among `ids` the grammar lets come next, in their order (one llama.cpp call for all). */
+  allowedAmong(ids: Int32Array): Int32Array {
+    this.live();
+    const n = Math.min(ids.length, this.nVocab);
+    for (let i = 0; i < n; i++) {
+      this.ids[3 * i] = ids[i];
+      this.logits[3 * i + 1] = 0;
+    }
+    this.apply(n);
+    const allowed: number[] = [];
+    for (let i = 0; i < n; i++) if (this.logits[3 * i + 1] !== Number.NEGATIVE_INFINITY) allowed.push(ids[i]);
+    return Int32Array.from(allowed);
+  }
+
   /** Advances the grammar past token `id`, which it must allow (llama.cpp aborts the process otherwise). */
   accept(id: number): void {
     if (!this.allows(id))

@@ -8,6 +8,7 @@
 import { JSON_GRAMMAR, SchemaError, SchemaGrammar } from "../decoding/index.js";
 import { ApiError } from "./errors.js";
 import type { ChatRequest } from "./schemas/chat.js";
+import { xmlCallGrammar } from "./xml-call-grammar.js";
 
 /** A `json_schema` format's schema and strictness, and the request field the schema sits in. */
 export interface SchemaFormat {
@@ -34,7 +35,6 @@ export interface AnswerShape {
 
 /**
  * The GBNF grammar of the answer after its forced opening (toolCallOpening), or undefined when it is free.
- * Qwen3.5's XML calls are not constrained yet: their parameter values are free text.
  * @example
  * answerGrammar({ format: "json_object", formatField: "response_format", toolChoice: "auto", tools: undefined, toolFormat: "json" }); // JSON_GRAMMAR
  * answerGrammar({ format: "json_schema", formatField: "text.format", ...,
@@ -77,18 +77,30 @@ function schemaError(error: unknown, field: string, what = field): unknown {
 }
 
 /**
- * The rest of a forced JSON call after its opening: for a named function the arguments object, for
- * "required" first the name (one of the tools', its opening quote already written), then the closing
- * brace and tag. Nothing may follow the call but the end of the answer. The arguments follow the
+ * The rest of a forced call after its opening: for a named function the arguments, for "required" first
+ * the name (one of the tools'), then the closing markup. In the JSON format (Qwen3) the arguments object
+ * (the name's opening quote already written), in the XML format (Qwen3.5) the parameter blocks (see
+ * xml-call-grammar.ts). Nothing may follow the call but the end of the answer. The arguments follow the
  * function's parameter schema: strictly (refused when unsupported) for a `strict` function, as far as
- * the grammar can otherwise (any object when even that fails).
+ * the grammar can otherwise (any arguments when even that fails).
  */
 function forcedCallGrammar({ toolChoice, tools, toolFormat }: AnswerShape): string | undefined {
-  if (toolFormat !== "json" || toolChoice == null || toolChoice === "auto" || toolChoice === "none")
-    return undefined;
+  if (toolChoice == null || toolChoice === "auto" || toolChoice === "none") return undefined;
   const grammar = new SchemaGrammar({ strict: false });
   const forced = typeof toolChoice === "object" ? toolChoice.function.name : undefined;
   const called = (tools ?? []).filter((t) => forced === undefined || t.function.name === forced);
+  if (toolFormat === "xml") {
+    const root = xmlCallGrammar(
+      grammar,
+      called.map((t) => t.function),
+      forced !== undefined,
+      (error, fn) => {
+        if (fn.strict === true)
+          throw schemaError(error, "tools", `function ${JSON.stringify(fn.name)}'s parameters`);
+      },
+    );
+    return `\nroot ::= ${root}\n${grammar.rules()}\n`;
+  }
   const calls = called.map(({ function: f }) => {
     const strict = f.strict === true;
     let args: string;

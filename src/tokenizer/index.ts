@@ -29,6 +29,6 @@ export {
   ToolCallSyntaxError,
   type ToolDefinitions,
 } from "./tool-call-types.js";
-export { parseXmlToolCall, XmlToolCallReader } from "./tool-call-xml.js";
+export { isStringLike as isTextParameter, parseXmlToolCall, XmlToolCallReader } from "./tool-call-xml.js";
 export type { ChatContentPart, ChatMessage, ChatOptions, ChatToolCall } from "./types.js";
 export { Utf8StreamDecoder } from "./utf8-stream-decoder.js";

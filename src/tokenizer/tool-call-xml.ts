@@ -188,8 +188,11 @@ function schemaType(schema: unknown): string {
   return typeof first === "string" ? first.toLowerCase() : "string";
 }
 
-/** True when the value stays text (unless it is `null`): a string type, or a parameter the schema lacks. */
-function isStringLike(schema: unknown): boolean {
+/**
+ * True when a parameter's value stays text (unless it is `null`): a string type, no type at all, or a
+ * parameter the schema lacks. Every other value is read as JSON.
+ */
+export function isStringLike(schema: unknown): boolean {
   return schema === undefined || STRING_TYPES.includes(schemaType(schema));
 }
 

@@ -1,7 +1,14 @@
 /** The grammar veto on sampling: free reasoning, checked answer tokens, masking only when the veto bites. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ConstrainedSampler, type TokenConstraint, type TokenSampler } from "../../src/decoding/index.js";
+import {
+  ConstrainedSampler,
+  Rng,
+  Sampler,
+  type SamplingParams,
+  type TokenConstraint,
+  type TokenSampler,
+} from "../../src/decoding/index.js";
 import { END, ScriptedSampler, VOCAB } from "./fake-model.js";
 
 /** Allows the ids of `allowed`; records what it is asked and told. */
@@ -15,6 +22,9 @@ class SetConstraint implements TokenConstraint {
   mask(logits: Float32Array): Float32Array {
     this.masks++;
     return logits.map((x, id) => (this.allowed.has(id) ? x : Number.NEGATIVE_INFINITY));
+  }
+  allowedAmong(ids: Int32Array): Int32Array {
+    return ids.filter((id) => this.allowed.has(id));
   }
   accept(id: number): void {
     this.accepted.push(id);
@@ -70,4 +80,54 @@ test("with the reasoning closed by the prompt the constraint holds from the firs
     answerFirst: true,
   });
   assert.throws(() => dead.sample(row()), /allows no token/);
+});
+
+test("a top-k sampler redrawn from its shortlist draws exactly as from the whole row's mask", () => {
+  const vocab = 4000;
+  const params: SamplingParams = {
+    temperature: 0.7,
+    top_k: 8,
+    top_p: 0.9,
+    min_p: 0.01,
+    repetition_penalty: 1.3,
+    presence_penalty: 0,
+    frequency_penalty: 0,
+    seed: 5,
+    logit_bias: new Map([
+      [17, 1],
+      [900, -100],
+    ]),
+  };
+  const rng = new Rng(11);
+  let shortlisted = 0;
+  let masked = 0;
+  for (let trial = 0; trial < 60; trial++) {
+    // dense grammars (most tokens allowed) take the shortlist; sparse ones fall back to the mask
+    const density = trial % 3 === 0 ? 0.002 : 0.1;
+    const allowed = new Set<number>();
+    for (let id = 0; id < vocab; id++) if (rng.next() < density) allowed.add(id);
+    allowed.add(17);
+    const constraint = new SetConstraint(allowed);
+    const fast = new ConstrainedSampler(new Sampler(params, { promptTokens: [3, 4] }), constraint, {
+      thinkEnd: 0,
+      answerFirst: true,
+    });
+    const reference = new Sampler(params, { promptTokens: [3, 4] });
+    for (let step = 0; step < 5; step++) {
+      const logits = Float32Array.from({ length: vocab }, () => 4 * rng.next());
+      const masks = constraint.masks;
+      const got = fast.sample(logits);
+      fast.accept(got);
+      // the reference: draw, and when the grammar vetoes, draw again from the whole row's mask
+      let want = reference.sample(logits);
+      if (!allowed.has(want)) {
+        want = reference.sample(logits.map((x, id) => (allowed.has(id) ? x : Number.NEGATIVE_INFINITY)));
+        if (constraint.masks > masks) masked++;
+        else shortlisted++;
+      }
+      reference.accept(want);
+      assert.equal(got, want, `trial ${trial} step ${step}`);
+    }
+  }
+  assert.ok(shortlisted > 50 && masked > 5, `${shortlisted} shortlisted, ${masked} masked`);
 });
