@@ -7,7 +7,7 @@
 import type { RioModel, Scheduler } from "../engine/index.js";
 import { type ChatMessage, IMAGE_PAD, VIDEO_PAD } from "../tokenizer/index.js";
 import { AnswerPrefixController, type AnswerStart } from "./answer-prefix.js";
-import { ConstrainedSampler } from "./constrained-sampler.js";
+import { ConstrainedSampler, type TokenConstraint } from "./constrained-sampler.js";
 import type { DecodingController, StopReason } from "./controller.js";
 import { CotController } from "./cot-controller.js";
 import { type TokenLogprob, tokenLogprob } from "./logprobs.js";
@@ -20,6 +20,7 @@ import { SwiReasoningController } from "./swir-controller.js";
 import { type SwirParams, swirParams } from "./swir-params.js";
 import { swirVocabFor } from "./swir-vocab-cache.js";
 import { ThinkingBudgetController } from "./thinking-budget.js";
+import { TriggeredConstraint } from "./triggered-constraint.js";
 
 /** SwiReasoning or plain chain-of-thought, with SwiReasoning's knobs. */
 export type ReasoningOptions =
@@ -65,6 +66,11 @@ export interface GenerateRequest {
    * JSON_GRAMMAR; the reasoning itself stays free.
    */
   grammar?: string;
+  /**
+   * A GBNF grammar of one tool call, from the token after `<tool_call>` through `</tool_call>`: applied
+   * lazily, to every call the answer opens (and to nothing else), unless `grammar` is set.
+   */
+  toolCallGrammar?: string;
   /**
    * Most tokens the reasoning block may take: at the limit the block is closed as the chat template
    * closes it (`\n</think>\n\n`) and the answer follows (see thinking-budget.ts).
@@ -167,7 +173,7 @@ export async function* generate(
     ? forceAnswerPrefix(model, answerStart, budgeted, request.answerPrefix, maxTokens)
     : budgeted;
   // parsed before the sequence is taken: a bad grammar fails the request up front
-  const grammar = request.grammar === undefined ? undefined : model.llama.grammar(request.grammar);
+  const grammar = answerConstraint(model, request, eosIds);
   const sampler = grammar ? new ConstrainedSampler(plainSampler, grammar, answerStart) : plainSampler;
   const text = model.tokenizer.createStreamDecoder({ skipSpecialTokens: true });
   const stops = new StopStringMatcher(request.stop ?? []);
@@ -319,6 +325,25 @@ function reasoningClosing(model: RioModel, request: GenerateRequest): number[] {
   return request.answerPrefix?.length || request.grammar !== undefined
     ? close
     : [...close, ...model.tokenizer.encode("\n\n")];
+}
+
+/**
+ * The constraint of the answer: the request's grammar throughout, or its tool-call grammar in each call
+ * (from `<tool_call>` on); undefined when the answer is free. A grammar that does not parse throws here.
+ */
+function answerConstraint(
+  model: RioModel,
+  request: GenerateRequest,
+  ends: number[],
+): (TokenConstraint & { free(): void }) | undefined {
+  if (request.grammar !== undefined) return model.llama.grammar(request.grammar);
+  const callGrammar = request.toolCallGrammar;
+  if (callGrammar === undefined) return undefined;
+  const open = model.tokenizer.tokenToId("<tool_call>");
+  if (open === undefined)
+    throw new Error("generate: toolCallGrammar needs a tokenizer with a <tool_call> token");
+  model.llama.grammar(callGrammar).free();
+  return new TriggeredConstraint(open, () => model.llama.grammar(callGrammar), ends);
 }
 
 /** The prompt's last token that is not whitespace (undefined when there is none). */

@@ -73,3 +73,4 @@ export {
   type TopMassOptions,
   topMass,
 } from "./top-mass.js";
+export { type SpanConstraint, TriggeredConstraint } from "./triggered-constraint.js";

@@ -90,32 +90,68 @@ function forcedCallGrammar({ toolChoice, tools, toolFormat }: AnswerShape): stri
   const forced = typeof toolChoice === "object" ? toolChoice.function.name : undefined;
   const called = (tools ?? []).filter((t) => forced === undefined || t.function.name === forced);
   if (toolFormat === "xml") {
-    const root = xmlCallGrammar(
-      grammar,
-      called.map((t) => t.function),
-      forced !== undefined,
-      (error, fn) => {
-        if (fn.strict === true)
-          throw schemaError(error, "tools", `function ${JSON.stringify(fn.name)}'s parameters`);
-      },
-    );
+    const root = xmlCallGrammar(grammar, functionsOf(called), forced !== undefined, refuseStrict);
     return `\nroot ::= ${root}\n${grammar.rules()}\n`;
   }
   const calls = called.map(({ function: f }) => {
-    const strict = f.strict === true;
-    let args: string;
-    // a failed add leaves only rules that name defined ones: unused, harmless
-    try {
-      args = grammar.add(f.parameters ?? { type: "object" }, `${f.name}-arguments`, strict);
-    } catch (error) {
-      if (strict) throw schemaError(error, "tools", `function ${JSON.stringify(f.name)}'s parameters`);
-      args = grammar.add({ type: "object" }, `${f.name}-arguments`, false);
-    }
     const name =
       toolChoice === "required" ? `${literal(`${JSON.stringify(f.name).slice(1)}, "arguments": `)} ` : "";
-    return `${name}${args}`;
+    return `${name}${argumentsRule(grammar, f)}`;
   });
   return `\nroot ::= ( ${calls.join(" | ")} ) "}" "\\n"? "</tool_call>"\n${grammar.rules()}\n`;
+}
+
+/**
+ * The grammar of every tool call the answer opens when `tool_choice` lets the model choose ("auto") and
+ * some function is `strict`: from after `<tool_call>` through `</tool_call>`, any of the tools, each
+ * call's arguments under its schema (strict functions strictly, the others as far as the grammar can).
+ * Undefined when no function is strict, a call is forced, or the answer has a JSON format (which holds
+ * the whole answer).
+ * @example
+ * toolCallGrammar({ format: undefined, toolChoice: "auto", tools: [{ type: "function", function: { name: "f", strict: true, parameters } }], toolFormat: "json", formatField: "response_format" });
+ * // root ::= "\n"? "{" call-space "\"name\"" ... "</tool_call>"
+ */
+export function toolCallGrammar({ format, toolChoice, tools, toolFormat }: AnswerShape): string | undefined {
+  if (toolChoice != null && toolChoice !== "auto") return undefined;
+  if ((format !== undefined && format !== "text") || !tools?.some((t) => t.function.strict === true))
+    return undefined;
+  const grammar = new SchemaGrammar({ strict: false });
+  if (toolFormat === "xml") {
+    const calls = xmlCallGrammar(grammar, functionsOf(tools), false, refuseStrict);
+    return `\nroot ::= "\\n"? "<function=" ${calls}\n${grammar.rules()}\n`;
+  }
+  // the opening as the model may write it: Qwen3's template writes {"name": "f", "arguments": {...}}
+  const space = grammar.rule("call-space", '| " " | "\\n"');
+  const calls = tools.map(({ function: f }) => {
+    const name = `${literal(JSON.stringify(f.name))} ${space} "," ${space} ${literal('"arguments"')} ${space} ":" ${space}`;
+    return `${name} ${argumentsRule(grammar, f)}`;
+  });
+  const open = `"\\n"? "{" ${space} ${literal('"name"')} ${space} ":" ${space}`;
+  return `\nroot ::= ${open} ( ${calls.join(" | ")} ) ${space} "}" "\\n"? "</tool_call>"\n${grammar.rules()}\n`;
+}
+
+type Tool = NonNullable<AnswerShape["tools"]>[number];
+
+function functionsOf(tools: Tool[]) {
+  return tools.map((t) => t.function);
+}
+
+/** A strict function whose parameters the grammar cannot hold is the client's error (400 on `tools`). */
+function refuseStrict(error: unknown, fn: { name: string; strict?: boolean | null }): void {
+  if (fn.strict === true)
+    throw schemaError(error, "tools", `function ${JSON.stringify(fn.name)}'s parameters`);
+}
+
+/** The rule of a JSON call's arguments object: the parameter schema, or any object when that fails (not strict). */
+function argumentsRule(grammar: SchemaGrammar, f: Tool["function"]): string {
+  const strict = f.strict === true;
+  // a failed add leaves only rules that name defined ones: unused, harmless
+  try {
+    return grammar.add(f.parameters ?? { type: "object" }, `${f.name}-arguments`, strict);
+  } catch (error) {
+    refuseStrict(error, f);
+    return grammar.add({ type: "object" }, `${f.name}-arguments`, false);
+  }
 }
 
 /** A GBNF string literal of `text`. */

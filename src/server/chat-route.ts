@@ -6,7 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { agentRunner } from "./agent-choice.js";
-import { type AnswerShape, answerGrammar } from "./answer-grammar.js";
+import { type AnswerShape, answerGrammar, toolCallGrammar } from "./answer-grammar.js";
 import { transcribeAudioParts } from "./audio-input.js";
 import { requestedBuiltins } from "./builtin-request.js";
 import { ChatFormat } from "./chat-format.js";
@@ -66,6 +66,7 @@ export function chatCompletions(server: ServerContext) {
       ),
       answerPrefix: toolCallOpening(body.tool_choice, server.model.tokenizer, server.toolFormat),
       grammar: answerGrammar(answer),
+      toolCallGrammar: toolCallGrammar(answer),
     };
     // audio parts (their transcripts), files and images a model without vision reads by OCR become text first
     const transcribed = await transcribeAudioParts(server.audio, body.messages, "messages");

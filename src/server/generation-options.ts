@@ -81,6 +81,8 @@ export interface GenerationOptions {
   answerPrefix?: number[];
   /** GBNF grammar the answer must follow (`response_format: json_object`). */
   grammar?: string;
+  /** GBNF grammar of each tool call the answer opens (strict functions under tool_choice "auto"). */
+  toolCallGrammar?: string;
   /** Most reasoning tokens before the block is closed (see decoding/thinking-budget.ts). */
   thinkingBudget?: number;
 }
@@ -186,6 +188,7 @@ export function choiceRequest(
     maxTokens: options.maxTokens ?? defaultMaxTokens(rows, room, context.sequenceShare),
     answerPrefix: options.answerPrefix,
     grammar: options.grammar,
+    toolCallGrammar: options.toolCallGrammar,
     thinkingBudget: options.thinkingBudget,
     ...extra,
   };

@@ -164,3 +164,34 @@ test("forced and strict tool calls: the arguments follow the function's paramete
   assert.deepEqual([refused.status, refused.body.error.param], [400, "tools"]);
   assert.match(refused.body.error.message, /function "f"'s parameters: at \/minProperties/);
 });
+
+test("tool_choice auto: every call the model opens to a strict function follows its schema", async () => {
+  const parameters = {
+    type: "object",
+    properties: {
+      city: { type: "string", maxLength: 12 },
+      days: { type: "integer", minimum: 1, maximum: 9 },
+    },
+    required: ["city", "days"],
+    additionalProperties: false,
+  };
+  const openCall = t.model.tokenizer.tokenToId("<tool_call>") as number;
+  const r = await t.client.chat.completions.create({
+    model: MODEL_NAME,
+    messages: [{ role: "user", content: "Weather in Recife?" }],
+    tools: [{ type: "function", function: { name: "get_forecast", parameters, strict: true } }],
+    max_tokens: 120,
+    seed: 9,
+    // the random model opens a call at once, and again after each (not ending the answer): every call but
+    // a last cut-off one is whole
+    logit_bias: { ...bias(), [t.model.tokenizer.tokenToId("<|im_end|>") ?? 0]: 0, [openCall]: 100 },
+    ...noThinking,
+  } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+  const calls = (r.choices[0].message.tool_calls ?? []) as OpenAI.ChatCompletionMessageFunctionToolCall[];
+  const whole = r.choices[0].finish_reason === "length" ? calls.slice(0, -1) : calls;
+  assert.ok(whole.length >= 1, JSON.stringify(r.choices[0]));
+  for (const call of whole) {
+    assert.equal(call.function.name, "get_forecast");
+    assertValid(call.function.arguments, parameters, "auto");
+  }
+});

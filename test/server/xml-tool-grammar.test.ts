@@ -35,6 +35,17 @@ const tools = [
     function: { name: "get_time", parameters: { type: "object", properties: { zone: { type: "string" } } } },
   },
 ];
+/** A small strict function: a grammar-led call takes ~40 tokens of the random model (each masks 248k tokens). */
+const days = {
+  type: "object",
+  properties: { city: { type: "string" }, days: { type: "integer", minimum: 1, maximum: 9 } },
+  required: ["city", "days"],
+  additionalProperties: false,
+};
+const small = [
+  { type: "function" as const, function: { name: "count_days", parameters: days, strict: true } },
+  tools[1],
+];
 
 function bias(): Record<number, number> {
   const id = (text: string) => {
@@ -42,20 +53,20 @@ function bias(): Record<number, number> {
     assert.equal(ids.length, 1, `${JSON.stringify(text)} is one token`);
     return ids[0];
   };
-  return { [t.model.tokenizer.tokenToId("<|im_end|>") ?? 0]: 100, [id("</")]: 100, [id("\n")]: 8 };
+  return { [t.model.tokenizer.tokenToId("<|im_end|>") ?? 0]: 100, [id("</")]: 100, [id("\n")]: 50 };
 }
 
 test("XML format: forced calls' parameters follow the schema (named and required)", async (c) => {
   const ajv = new Ajv2020({ strict: false });
-  for (const [i, tool_choice] of [
-    { type: "function", function: { name: "get_forecast" } },
-    "required",
-    "required",
+  // the named call has every kind of parameter; "required" picks between a small strict and a loose function
+  for (const [i, [offered, tool_choice]] of [
+    [tools, { type: "function", function: { name: "get_forecast" } }],
+    [small, "required"],
   ].entries()) {
     const r = await t.client.chat.completions.create({
       model: MODEL_NAME,
       messages: [{ role: "user", content: "Weather in Recife for three days?" }],
-      tools,
+      tools: offered,
       tool_choice,
       max_tokens: 300,
       seed: 20 + i,
@@ -67,7 +78,8 @@ test("XML format: forced calls' parameters follow the schema (named and required
     c.diagnostic(`${JSON.stringify(tool_choice)}: ${r.usage?.completion_tokens} tokens`);
     assert.equal(choice.finish_reason, "tool_calls", JSON.stringify(choice.message));
     const call = choice.message.tool_calls?.[0] as OpenAI.ChatCompletionMessageFunctionToolCall;
-    const schema = tools.find((tool) => tool.function.name === call.function.name)?.function.parameters;
+    const schema = [...tools, ...small].find((tool) => tool.function.name === call.function.name)?.function
+      .parameters;
     assert.ok(schema, call.function.name);
     const validate = ajv.compile(schema);
     const args = JSON.parse(call.function.arguments);
@@ -92,4 +104,29 @@ test("XML format: a strict function whose schema raw text cannot follow is refus
   });
   assert.deepEqual([refused.status, refused.body.error.param], [400, "tools"]);
   assert.match(refused.body.error.message, /function "f"'s parameters: at \/properties\/code\/maxLength/);
+});
+
+test("XML format, tool_choice auto: every call the model opens to a strict function follows its schema", async () => {
+  const openCall = t.model.tokenizer.tokenToId("<tool_call>") as number;
+  const imEnd = t.model.tokenizer.tokenToId("<|im_end|>") as number;
+  const r = await t.client.chat.completions.create({
+    model: MODEL_NAME,
+    messages: [{ role: "user", content: "Weather in Recife for three days?" }],
+    tools: [small[0]],
+    max_tokens: 120,
+    seed: 4,
+    // the random model opens a call at once, and again after each: every call but a last cut-off one is whole
+    logit_bias: { ...bias(), [imEnd]: 0, [openCall]: 100 },
+    reasoning: { method: "cot" },
+    chat_template_kwargs: { enable_thinking: false },
+  } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+  const calls = (r.choices[0].message.tool_calls ?? []) as OpenAI.ChatCompletionMessageFunctionToolCall[];
+  const whole = r.choices[0].finish_reason === "length" ? calls.slice(0, -1) : calls;
+  assert.ok(whole.length >= 1, JSON.stringify(r.choices[0]));
+  const validate = new Ajv2020({ strict: false }).compile(days);
+  for (const call of whole)
+    assert.ok(
+      validate(JSON.parse(call.function.arguments)),
+      `${call.function.arguments}: ${JSON.stringify(validate.errors)}`,
+    );
 });

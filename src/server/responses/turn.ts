@@ -7,7 +7,7 @@
  */
 import type { FastifyBaseLogger } from "fastify";
 import { agentRunner } from "../agent-choice.js";
-import { type AnswerShape, answerGrammar } from "../answer-grammar.js";
+import { type AnswerShape, answerGrammar, toolCallGrammar } from "../answer-grammar.js";
 import { requestedBuiltins } from "../builtin-request.js";
 import { activeTools, renderPrompt, toolCallOpening } from "../chat-messages.js";
 import type { ServerContext } from "../context.js";
@@ -76,6 +76,7 @@ export function responseTurn(
     ),
     answerPrefix: toolCallOpening(toolChoice, server.model.tokenizer, server.toolFormat),
     grammar: answerGrammar(answer),
+    toolCallGrammar: toolCallGrammar(answer),
   };
   const job: ChoiceJob<ResponseFormat> = {
     index: 0,
