@@ -1,9 +1,11 @@
 /**
  * @module Runs an external tool (ffmpeg, ffprobe, pocketsphinx) as a child process: an argument array and
- * no shell, a time limit, a cap on what it may write to stdout and an abort signal. The work happens in
- * the child, off Node's event loop; the caller turns a ToolRunError into its own refusal.
+ * no shell, a time limit, a cap on what it may write to stdout and an abort signal, and at most one run
+ * per core at a time (the others wait their turn within their time limit: see tool-slots.ts). The work
+ * happens in the child, off Node's event loop; the caller turns a ToolRunError into its own refusal.
  */
 import { spawn } from "node:child_process";
+import { TOOL_SLOTS } from "./tool-slots.js";
 
 /** Why a tool run failed before it could finish. */
 export type ToolRunErrorCode = "not-found" | "timeout" | "too-much-output";
@@ -52,7 +54,27 @@ export const tidyStderr = (stderr: string): string =>
  * const run = await runTool("ffmpeg", ["-version"], { maxBytes: 1 << 16, timeMs: 5000 });
  * run.code; // 0
  */
-export function runTool(command: string, args: string[], opts: RunToolOptions): Promise<ToolRun> {
+export async function runTool(command: string, args: string[], opts: RunToolOptions): Promise<ToolRun> {
+  const timeMs = opts.timeMs ?? 60_000;
+  const queued = performance.now();
+  const release = await TOOL_SLOTS.acquire(
+    timeMs,
+    () =>
+      new ToolRunError(
+        `${command} waited ${timeMs} ms for a free slot (${TOOL_SLOTS.size} tools run at once)`,
+        "timeout",
+      ),
+    opts.signal,
+  );
+  try {
+    // the wait counts against the time limit: a run never takes longer than timeMs in all
+    return await spawnTool(command, args, opts, Math.max(1, timeMs - (performance.now() - queued)));
+  } finally {
+    release();
+  }
+}
+
+function spawnTool(command: string, args: string[], opts: RunToolOptions, leftMs: number): Promise<ToolRun> {
   const timeMs = opts.timeMs ?? 60_000;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -66,7 +88,7 @@ export function runTool(command: string, args: string[], opts: RunToolOptions): 
     };
     const timer = setTimeout(
       () => stop(new ToolRunError(`${command} took longer than ${timeMs} ms`, "timeout")),
-      timeMs,
+      leftMs,
     );
     const onAbort = () => stop(opts.signal?.reason ?? new Error("aborted"));
     opts.signal?.addEventListener("abort", onAbort, { once: true });
