@@ -2,7 +2,7 @@
 // items), chat deltas to output items and their events, and the grammar of a forced tool call.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { answerGrammar } from "../../src/server/answer-grammar.js";
+import { answerGrammar, toolCallGrammar } from "../../src/server/answer-grammar.js";
 import type { ApiError } from "../../src/server/errors.js";
 import { templateMessagesFromItems } from "../../src/server/responses/conversation.js";
 import { ResponseOutput } from "../../src/server/responses/output.js";
@@ -92,7 +92,7 @@ test("output items: reasoning, then the answer without the blank line before it,
   assert.equal(cut.items[0].status, "incomplete", "the item the token limit cut");
 });
 
-test("a forced JSON call gets a grammar up to </tool_call>; XML calls and free answers get none", () => {
+test("a forced call gets a grammar up to </tool_call> (JSON and XML); free answers get none, unless a function is strict", () => {
   const tools = [
     { type: "function" as const, function: { name: "get_time" } },
     { type: "function" as const, function: { name: 'say "hi"' } },
@@ -108,7 +108,16 @@ test("a forced JSON call gets a grammar up to </tool_call>; XML calls and free a
     required,
   );
   assert.equal(answerGrammar({ ...shape, toolChoice: "auto" }), undefined);
-  assert.equal(answerGrammar({ ...shape, toolChoice: "required", toolFormat: "xml" }), undefined);
+  const xml = answerGrammar({ ...shape, toolChoice: "required", toolFormat: "xml" });
+  assert.match(
+    xml ?? "",
+    /^root ::= \( "get_time>\\n" get-time-xml-params \| .* \) "<\/function>\\n<\/tool_call>"$/m,
+  );
+  // under "auto" only a strict function brings a grammar, applied to each call the model opens
+  assert.equal(toolCallGrammar({ ...shape, toolChoice: "auto" }), undefined);
+  const strict = [{ type: "function" as const, function: { name: "get_time", strict: true } }];
+  assert.match(toolCallGrammar({ ...shape, tools: strict, toolChoice: "auto" }) ?? "", /"<\/tool_call>"$/m);
+  assert.equal(toolCallGrammar({ ...shape, tools: strict, toolChoice: "required" }), undefined);
   assert.throws(
     () => answerGrammar({ ...shape, format: "json_object", toolChoice: "required" }),
     (e: ApiError) => e.status === 400 && e.param === "text.format",
