@@ -7,16 +7,16 @@ import { patternDetector } from "./pattern.js";
 import type { Detector, Span } from "./types.js";
 
 const PROVIDERS: ReadonlyArray<[string, string]> = [
-  ["aws_access_key", String.raw`(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}`],
-  ["github_token", String.raw`gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255}`],
-  ["gitlab_token", String.raw`glpat-[A-Za-z0-9_-]{20,}`],
+  ["aws_access_key", "(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}"],
+  ["github_token", "gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255}"],
+  ["gitlab_token", "glpat-[A-Za-z0-9_-]{20,}"],
   ["anthropic_key", String.raw`sk-ant-[a-z]+\d\d-[A-Za-z0-9_-]{40,}`],
-  ["openai_key", String.raw`sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}`],
-  ["stripe_key", String.raw`(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}`],
-  ["slack_token", String.raw`xox[abposr]-[A-Za-z0-9-]{10,}`],
-  ["google_api_key", String.raw`AIza[0-9A-Za-z_-]{35}`],
-  ["npm_token", String.raw`npm_[A-Za-z0-9]{36}`],
-  ["huggingface_token", String.raw`hf_[A-Za-z]{34}`],
+  ["openai_key", "sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"],
+  ["stripe_key", "(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]{16,}"],
+  ["slack_token", "xox[abposr]-[A-Za-z0-9-]{10,}"],
+  ["google_api_key", "AIza[0-9A-Za-z_-]{35}"],
+  ["npm_token", "npm_[A-Za-z0-9]{36}"],
+  ["huggingface_token", "hf_[A-Za-z]{34}"],
   ["sendgrid_key", String.raw`SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}`],
   ["jwt", String.raw`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}`],
 ];

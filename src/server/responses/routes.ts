@@ -9,7 +9,8 @@ import type { GenerateSummary } from "../../decoding/index.js";
 import type { ServerContext } from "../context.js";
 import { responseFiles } from "../document-input.js";
 import { ApiError, toApiError } from "../errors.js";
-import { admitted, checkModelName, runContext } from "../generation-endpoint.js";
+import { admitted, checkModelName, countedTokens, runContext } from "../generation-endpoint.js";
+import { checkModelAllowed, inputOnlyRails, railResponseInput } from "../guard.js";
 import { parseBody } from "../schemas/validate.js";
 import { failedResponse, finishedResponse, inProgressResponse, responseHead } from "./envelope.js";
 import { ResponseEventStream } from "./event-stream.js";
@@ -38,6 +39,8 @@ function createResponse(server: ServerContext) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const body = parseBody(responsesRequestSchema, request.body);
     checkModelName(server, body.model);
+    checkModelAllowed(request, server.modelName);
+    const rails = inputOnlyRails(server, request, undefined, "/v1/responses");
     if (body.conversation != null)
       throw new ApiError(
         400,
@@ -46,8 +49,11 @@ function createResponse(server: ServerContext) {
         "conversation",
       );
     // files become text before the turn is built and before the input is stored
-    body.input = await responseFiles(server, body.input);
-    const { job, run } = responseTurn(server, body, request.log);
+    const files = await responseFiles(server, body.input);
+    body.input = rails ? await railResponseInput(server, request, rails, body.input, files) : files;
+    const turn = responseTurn(server, body, request.log);
+    const job = turn.job;
+    const run = countedTokens(server, reply, turn.run);
     const head = responseHead(body, server.modelName);
     // saved before the client sees it, so a follow-up naming it as previous_response_id finds it
     const finish = (summary: GenerateSummary) => {
