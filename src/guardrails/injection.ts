@@ -64,7 +64,8 @@ export const injectionPhrases = patternDetector({
 const MIXED_SCRIPT =
   /\p{L}*(?:\p{Script=Latin}\p{L}*[\p{Script=Cyrillic}\p{Script=Greek}]|[\p{Script=Cyrillic}\p{Script=Greek}]\p{L}*\p{Script=Latin})\p{L}*/gu;
 const INVISIBLE_IN_WORD = new RegExp(String.raw`\p{L}(?:${INVISIBLE.source}+\p{L})+`, "gu");
-const BASE64 = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])/g;
+// base64 wrapped over lines (as in PDFs and e-mail) counts as one blob
+const BASE64 = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{8,}(?:\r?\n[A-Za-z0-9+/]{8,})*={0,2}(?![A-Za-z0-9+/=])/g;
 
 /** Hidden payloads: invisible characters inside words, mixed-script look-alike words, base64 that hides an injection. */
 export const hiddenPayload: Detector = {
@@ -79,9 +80,10 @@ export const hiddenPayload: Detector = {
     for (const m of text.matchAll(INVISIBLE_IN_WORD)) add(m, "invisible_characters");
     for (const m of text.matchAll(MIXED_SCRIPT)) add(m, "homoglyphs");
     for (const m of text.matchAll(BASE64)) {
-      const decoded = Buffer.from(m[0], "base64").toString("utf8");
+      if (m[0].length < 24) continue;
+      const decoded = Buffer.from(m[0].replace(/\s/g, ""), "base64").toString("utf8");
       // mostly printable text that itself carries an injection; binary blobs and digests are left alone
-      if (/^[\p{L}\p{N}\p{P}\p{Zs}\n]*$/u.test(decoded) && injectionPhrases.detect(decoded).length > 0)
+      if (/^[\p{L}\p{N}\p{P}\p{S}\p{Zs}\n]*$/u.test(decoded) && injectionPhrases.detect(decoded).length > 0)
         add(m, "encoded_payload");
     }
     return spans;

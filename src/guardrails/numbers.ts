@@ -53,11 +53,17 @@ function cnpjOk(d: string): boolean {
   return mod11(d, w1) === +d[12] && mod11(d, w2) === +d[13];
 }
 
+// the digits alone go to libphonenumber: its lenient parsing of the written form would read a date and a time
+// ("2024-03-15 10") as a number
 function phoneOk(text: string, digits: string): boolean {
   if (digits.length < 8 || digits.length > 15) return false;
-  if (text.startsWith("+")) return isValidPhoneNumber(text);
-  // without a country code: a Brazilian number (with its area code), or a national one written with a leading 0
-  return digits.length >= 10 && isValidPhoneNumber(text, "BR");
+  if (text.startsWith("+")) return isValidPhoneNumber(`+${digits}`);
+  // without a country code: a Brazilian number with its area code (two digits 1-9), then a mobile's 9 or a
+  // landline's 2-5 (libphonenumber alone takes area code 20 of "2024-03-15 10")
+  const shape = digits.length === 11 ? /^[1-9]{2}9/ : /^[1-9]{2}[2-5]/;
+  return (
+    (digits.length === 10 || digits.length === 11) && shape.test(digits) && isValidPhoneNumber(digits, "BR")
+  );
 }
 
 type Kind = "credit_card" | "cpf" | "cnpj" | "phone";

@@ -10,6 +10,7 @@ export interface PatternSpec {
   pattern: RegExp;
   maxLength: number;
   chars: RegExp;
+  tail?: RegExp;
   /** The span is this capture group (a date after its keyword), not the whole match. */
   group?: number;
   /** Map look-alike letters before searching (injection and word lists; not PII). */
@@ -31,6 +32,7 @@ export function patternDetector(spec: PatternSpec): Detector {
     categories: spec.categories,
     maxLength: spec.maxLength,
     chars: spec.chars,
+    tail: spec.tail,
     detect(text) {
       const folded = fold(text, spec.homoglyphs === true);
       const pattern = new RegExp(spec.pattern.source, flags);

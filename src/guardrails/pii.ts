@@ -20,6 +20,8 @@ export const email = patternDetector({
   ),
   maxLength: 254,
   chars: /[\w.%+@\-\s[\](){}\uff01-\uff5e]/,
+  // a space belongs to an address only beside "@" or a bracketed [at]/(dot); one trailing space may precede one
+  tail: /(?:[\w.%+@\-\uff01-\uff5e[\](){}]|\s(?=[\s@[({\uff20])|(?<=[@[\](){}\uff20])\s)*\s?$/,
   check: () => ({ category: "email", score: 1 }),
 });
 
@@ -30,6 +32,8 @@ export const iban = patternDetector({
   pattern: /(?<![A-Za-z\d])[A-Z]{2}\d{2}(?:[ -]?[A-Z\d]){11,30}(?![A-Za-z\d])/,
   maxLength: 50,
   chars: /[A-Za-z\d \-\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]/,
+  // a country code, its check digits, then groups: an IBAN starts with two capitals
+  tail: /(?:[A-Z\uff21-\uff3a]{1,2}|[A-Z\uff21-\uff3a]{2}[\d\uff10-\uff19]{1,2}(?:[ -]?[A-Z\d\uff10-\uff19\uff21-\uff3a])*[ -]?)$/,
   check: (m) => {
     const electronic = electronicFormatIBAN(m[0]) ?? "";
     return isValidIBAN(electronic) ? { category: "iban", score: 1 } : undefined;
@@ -40,9 +44,9 @@ export const iban = patternDetector({
 export const ipAddress = patternDetector({
   name: "ip_address",
   categories: ["ip_address"],
-  // an IPv4 inside a longer dotted number (a version string) is not one
+  // an IPv4 inside a longer dotted number (a version string) is not one; a full stop may end the sentence
   pattern:
-    /(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}|[a-f\d]{0,4}(?::[a-f\d]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?)(?![\w.:])/i,
+    /(?<![\w.:])(?:\d{1,3}(?:\.\d{1,3}){3}|[a-f\d]{0,4}(?::[a-f\d]{0,4}){2,7}(?::\d{1,3}(?:\.\d{1,3}){3})?)(?![\w:]|\.\w)/i,
   maxLength: 45,
   chars: /[\da-fA-F.:\uff10-\uff19]/,
   check: (m) => {
@@ -56,7 +60,7 @@ export const ipAddress = patternDetector({
 const MONTHS =
   "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|janeiro|fevereiro|mar[cç]o|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro";
 const DATE = String.raw`\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2}(?:st|nd|rd|th|º)?\s+(?:de\s+)?(?:${MONTHS})\.?,?\s+(?:de\s+)?\d{4}|(?:${MONTHS})\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}`;
-const BIRTH = String.raw`\b(?:born|birth(?:day|date)?|d\.?o\.?b\.?|nascid[oa]s?|nascimento|nasceu|natalício)\b`;
+const BIRTH = String.raw`\b(?:born|birth(?:day|date)?|d\.?o\.?b\.?|nascid[oa]s?|nascimento|nasceu|nasci|natalício)\b`;
 
 /** A date within a few words after a birth keyword ("born on", "DOB:", "data de nascimento"). */
 export const dateOfBirth = patternDetector({
@@ -66,5 +70,7 @@ export const dateOfBirth = patternDetector({
   group: 2,
   maxLength: 90,
   chars: /[^\n]/,
+  // a match starts at its keyword: a keyword and what follows it, or a word that may become one
+  tail: new RegExp(String.raw`(?:${BIRTH}[^\n]*|\p{L}+\.?|d\.(?:o\.?)?)$`, "iu"),
   check: () => ({ category: "date_of_birth", score: 0.9 }),
 });

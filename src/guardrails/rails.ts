@@ -110,10 +110,13 @@ export class Guardrails {
         ? new CachedJudge(judge, { maxChars: policy.judge.max_chars, cacheSize: policy.judge.cache_size })
         : undefined;
     this.detectors = [...new Set([...Object.values(DETECTORS), ...Object.values(lists)])];
+    this.inPolicy = new Set(Object.values(policy.policies).flat());
   }
 
   /** Every detector, for moderation. */
   private readonly detectors: readonly Detector[];
+  /** Rails some named policy lists: they apply through it (or their scope), not to everyone. */
+  private readonly inPolicy: ReadonlySet<string>;
 
   /** Names of the policies a key or a request may add. */
   get policyNames(): string[] {
@@ -121,15 +124,17 @@ export class Guardrails {
   }
 
   /**
-   * The rails of one request: every unscoped rail, the scoped ones naming its key or application, and those of
-   * the named policies. A request can add a policy, never remove a rail, so it can only be stricter.
+   * The rails of one request: those of the named policies (its key's and its own), the scoped ones naming its
+   * key or application, and every rail with neither a scope nor a policy listing it. A request can add a
+   * policy, never remove a rail, so it can only be stricter.
    */
   select(scope: RailScope): RailSet {
     const named = new Set(scope.policies.flatMap((p) => this.policy.policies[p] ?? []));
     return new RailSet(
       this.rails.filter((rail) => {
         const s = rail.spec.scope;
-        if (named.has(rail.spec.name) || !s) return true;
+        if (named.has(rail.spec.name)) return true;
+        if (!s) return !this.inPolicy.has(rail.spec.name);
         return (
           (scope.key !== undefined && (s.keys ?? []).includes(scope.key)) ||
           (scope.application !== undefined && (s.applications ?? []).includes(scope.application))

@@ -81,7 +81,7 @@ export function shannonEntropy(text: string): number {
 export const highEntropy = patternDetector({
   name: "high_entropy",
   categories: ["high_entropy_token"],
-  pattern: /(?<![A-Za-z0-9_\-+/=])[A-Za-z0-9_\-+/]{24,512}={0,2}(?![A-Za-z0-9_\-+/=])/,
+  pattern: /(?<![A-Za-z0-9_\-+/])[A-Za-z0-9_\-+/]{24,512}={0,2}(?![A-Za-z0-9_\-+/=])/,
   maxLength: 514,
   chars: TOKEN_CHARS,
   check: (m) => {

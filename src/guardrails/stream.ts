@@ -118,9 +118,13 @@ export class OutputRail {
     const length = this.full.length;
     let end = length;
     for (const d of this.detectors) {
+      const from = Math.max(0, length - d.maxLength);
       let tail = length;
-      while (tail > length - d.maxLength && tail > 0 && d.chars.test(this.full[tail - 1])) tail--;
-      end = Math.min(end, Math.max(tail, length - d.maxLength));
+      if (d.tail) {
+        const open = d.tail.exec(this.full.slice(from));
+        if (open) tail = from + open.index;
+      } else while (tail > from && d.chars.test(this.full[tail - 1])) tail--;
+      end = Math.min(end, tail);
     }
     let moved = true;
     while (moved) {

@@ -22,6 +22,11 @@ export interface Detector {
   readonly maxLength: number;
   /** Matches one character a match may contain (no `g` flag). */
   readonly chars: RegExp;
+  /**
+   * Sharper than `chars`, for detectors whose matches hold spaces: the beginning of what could still grow
+   * into a match, anchored at the end (`$`); searched in the last `maxLength` code units.
+   */
+  readonly tail?: RegExp;
   detect(text: string): Span[];
 }
 
