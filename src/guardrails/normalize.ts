@@ -60,7 +60,9 @@ const HOMOGLYPHS: Record<string, string> = {
   Χ: "X",
 };
 
-/** A folded text and, per folded code unit, the original range it came from. */
+const LOOK_ALIKE = new RegExp(`[${Object.keys(HOMOGLYPHS).join("")}]`);
+
+/** A folded text and, per folded code unit, the original range it came from (empty when nothing changed). */
 export interface Folded {
   text: string;
   /** `start[i]`/`end[i]`: the original code units folded code unit i came from. */
@@ -76,6 +78,9 @@ export interface Folded {
  * fold("１２３\u200b4").text; // "1234"
  */
 export function fold(text: string, homoglyphs = true): Folded {
+  // most text has nothing to fold: checked natively, it keeps its own positions
+  if (!INVISIBLE.test(text) && !(homoglyphs && LOOK_ALIKE.test(text)) && text.normalize("NFKC") === text)
+    return { text, start: [], end: [], changed: false };
   const out: string[] = [];
   const start: number[] = [];
   const end: number[] = [];
@@ -98,6 +103,7 @@ export function fold(text: string, homoglyphs = true): Folded {
 
 /** Maps a folded range back to the original text's range. */
 export function originRange(f: Folded, start: number, end: number): { start: number; end: number } {
+  if (!f.changed) return { start, end };
   if (start >= end) return { start: f.start[start] ?? f.end.at(-1) ?? 0, end: f.start[start] ?? 0 };
   return { start: f.start[start], end: f.end[end - 1] };
 }

@@ -1,6 +1,6 @@
 /**
  * @module Output rails over a growing text (an answer or its reasoning as it streams). Each push rescans a
- * window and releases only the prefix no later text can change: every detector says how long a match can be
+ * window (per detector, back to its longest match before what was released) and releases only the prefix no later text can change: every detector says how long a match can be
  * and which characters it is made of, so only the trailing run of such characters (at most that long) is held
  * back, plus any span that reaches into it. The released text is therefore the same, piece by piece, as the
  * whole text railed at once, whatever the chunking. A blocking rail ends the text; a judged rail holds
@@ -27,8 +27,6 @@ export class OutputRail {
   private full = "";
   private sent = 0;
   private readonly detectors: Detector[];
-  /** The longest match of any detector: how far back a rescan must start. */
-  private readonly reach: number;
   private readonly holdAll: boolean;
 
   constructor(
@@ -37,7 +35,6 @@ export class OutputRail {
     private readonly judge: CachedJudge | undefined,
   ) {
     this.detectors = [...new Set(rails.flatMap((r) => r.detectors))];
-    this.reach = Math.max(0, ...this.detectors.map((d) => d.maxLength));
     this.holdAll = judge !== undefined && rails.some((r) => r.judged);
   }
 
@@ -85,14 +82,19 @@ export class OutputRail {
   }
 
   private release(last: boolean): string {
-    const from = Math.max(0, this.sent - this.reach);
-    const window = this.full.slice(from);
-    const found = this.rails.map((rail) =>
-      mergeSpans(rail.detectors.flatMap((d) => d.detect(window)))
-        .map((s) => ({ ...s, start: s.start + from, end: s.end + from }))
-        // spans before `sent` were released already (or are artefacts of the window's cut start)
-        .filter((s) => s.start >= this.sent),
+    // each detector rescans from its own longest match before `sent`; one shared by rails runs once
+    const spans = new Map(
+      this.detectors.map((d) => {
+        const from = Math.max(0, this.sent - d.maxLength);
+        const found = d
+          .detect(this.full.slice(from))
+          .map((s) => ({ ...s, start: s.start + from, end: s.end + from }))
+          // spans before `sent` were released already (or are artefacts of the window's cut start)
+          .filter((s) => s.start >= this.sent);
+        return [d, found];
+      }),
     );
+    const found = this.rails.map((rail) => mergeSpans(rail.detectors.flatMap((d) => spans.get(d) ?? [])));
     const blocking = this.rails.findIndex((rail, i) => rail.spec.action === "block" && found[i].length > 0);
     if (blocking >= 0) {
       const rail = this.rails[blocking];
