@@ -1,7 +1,8 @@
 /**
  * @module Guardrails benchmark: the latency rails add to a chat request, measured in one run on one in-process
  * server (a tiny random-weight qwen3 unless --model), whose keys differ only in their rails: `none` (no rail),
- * `regex` (PII, secrets and injection input rails, PII redaction and secret blocking on the streamed answer)
+ * `regex` (PII, secrets and injection input rails that flag, so every key's prompt is the same tokens, and PII
+ * redaction and secret blocking on the streamed answer)
  * and `judged` (the model-judged input rail). Requests of the three keys are interleaved, so the machine's
  * noise falls on all of them; each judged request carries a new text, so the judge's cache never answers it
  * (a last pass repeats a text to time a cache hit). It also times the regex rails alone, in-process, on the
@@ -26,8 +27,8 @@ judge:
     - {name: violence, description: threats or glorified violence}
     - {name: self_harm, description: encouragement of self-harm}
 rails:
-  - {name: pii-in, stage: input, detectors: [pii], action: redact, scope: {keys: [regex]}}
-  - {name: secrets-in, stage: input, detectors: [secrets], action: redact, scope: {keys: [regex]}}
+  - {name: pii-in, stage: input, detectors: [pii], action: flag, scope: {keys: [regex]}}
+  - {name: secrets-in, stage: input, detectors: [secrets], action: flag, scope: {keys: [regex]}}
   - {name: injection-in, stage: input, detectors: [injection], action: flag, scope: {keys: [regex]}}
   - {name: pii-out, stage: output, detectors: [pii], action: redact, scope: {keys: [regex]}}
   - {name: secrets-out, stage: output, detectors: [secrets], action: block, scope: {keys: [regex]}}
