@@ -4,7 +4,7 @@
  * the policy file that arranges them into input and output rails; input checks, streaming output rails and
  * moderation. The server wires them to requests, keys and its model.
  */
-export { DETECTOR_GROUPS, DETECTORS, detectAll, mergeSpans } from "./detectors.js";
+export { DETECTOR_GROUPS, DETECTORS, detectAll } from "./detectors.js";
 export {
   CachedJudge,
   guardMessage,
@@ -14,20 +14,15 @@ export {
   parseVerdict,
   verdictGrammar,
 } from "./judge.js";
-export { fold } from "./normalize.js";
 export {
-  INPUT_SOURCES,
   type InputSource,
-  JUDGE,
   loadPolicy,
-  OUTPUT_SOURCES,
   type OutputSource,
   type Policy,
   parsePolicy,
   type RailSpec,
 } from "./policy.js";
 export {
-  applySpans,
   type Block,
   type Checked,
   type Finding,
@@ -35,10 +30,7 @@ export {
   type Rail,
   type RailScope,
   RailSet,
-  redaction,
 } from "./rails.js";
-export { shannonEntropy } from "./secrets.js";
 export { OutputRail } from "./stream.js";
 export type { Detector, JudgeFn, Span, Verdict } from "./types.js";
-export { wordList } from "./words.js";
-export { ConfigFileError, FieldError, loadYamlFile, parseYaml } from "./yaml-file.js";
+export { ConfigFileError, FieldError, loadYamlFile } from "./yaml-file.js";

@@ -61,7 +61,7 @@ export interface RailScope {
 }
 
 /** The replacement of a redacted span. */
-export const redaction = (category: string) => `[REDACTED:${category}]`;
+const redaction = (category: string) => `[REDACTED:${category}]`;
 
 /** `text` with `spans` (sorted, disjoint) replaced by their redactions; `offset` is where `text` starts. */
 export function applySpans(text: string, spans: readonly Span[], offset = 0): string {

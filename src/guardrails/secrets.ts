@@ -66,7 +66,7 @@ export const privateKey: Detector = {
 };
 
 /** Bits per character of `text`'s character distribution. */
-export function shannonEntropy(text: string): number {
+function shannonEntropy(text: string): number {
   const counts = new Map<string, number>();
   for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
   let bits = 0;
