@@ -38,6 +38,8 @@ const KEYS = { alice: "alice-key", bob: "bob-key", carol: "carol-key", dave: "da
 const sha = (key: string) => createHash("sha256").update(key).digest("hex");
 
 let t: TinyServer;
+/** The server's log lines (JSON): the audit trail. */
+const logLines: string[] = [];
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), "rio-guard-"));
   const keysFile = join(dir, "keys.yaml");
@@ -57,6 +59,7 @@ before(async () => {
     keysFile,
     apiKey: KEYS.alice,
     ctx: 4096,
+    logger: { level: "info", stream: { write: (line: string) => logLines.push(line) } },
   });
 });
 after(() => t?.close());
