@@ -50,6 +50,16 @@ export class OutputRail {
     return this.holdAll ? "" : this.release(false);
   }
 
+  /** True when a judged rail holds the whole text until `finish`. */
+  get judged(): boolean {
+    return this.holdAll;
+  }
+
+  /** Releases the rest at once, when no judged rail holds it (else ""): for callers that cannot wait. */
+  flush(): string {
+    return this.blocked || this.holdAll ? "" : this.release(true);
+  }
+
   /** Releases the rest (after the judge, when a rail asks for it). */
   async finish(): Promise<string> {
     if (this.blocked) return "";

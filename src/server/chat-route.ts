@@ -18,7 +18,7 @@ import { chatDocuments } from "./document-input.js";
 import { ApiError } from "./errors.js";
 import { type PreparedPrompt, serveGeneration } from "./generation-endpoint.js";
 import { generationOptions } from "./generation-options.js";
-import { audit, railMessages, requestRails, toolResultRail } from "./guard.js";
+import { audit, outputRails, railMessages, requestRails, toolResultRail } from "./guard.js";
 import { requestMedia } from "./media-input.js";
 import { RailedChatFormat, railedRunner } from "./railed-format.js";
 import { runChoice } from "./run-choice.js";
@@ -73,9 +73,9 @@ export function chatCompletions(server: ServerContext) {
       grammar: answerGrammar(answer),
     };
     const rails = requestRails(server, request, body.rio?.guardrails, "rio.guardrails");
-    const outputRails = rails && rails.on("answer").length + rails.on("reasoning").length > 0;
+    const railsOut = rails && outputRails(rails);
     // token alternatives would show the text the output rails hold back or redact
-    if (outputRails && body.logprobs)
+    if (railsOut && body.logprobs)
       throw new ApiError(
         400,
         "logprobs: not available under output guardrails",
@@ -127,7 +127,7 @@ export function chatCompletions(server: ServerContext) {
       promptField: "messages",
       logprobs,
     };
-    if (!outputRails)
+    if (!rails || !railsOut)
       return serveGeneration<ChatFormat>(server, reply, { ...spec, choiceFormat: chatFormat, run });
     return serveGeneration<RailedChatFormat>(server, reply, {
       ...spec,

@@ -10,7 +10,7 @@ import type { ServerContext } from "./context.js";
 import { ApiError } from "./errors.js";
 import { type PreparedPrompt, serveGeneration } from "./generation-endpoint.js";
 import { generationOptions } from "./generation-options.js";
-import { inputOnlyRails, railInput } from "./guard.js";
+import { endpointRails, railInput } from "./guard.js";
 import { type CompletionRequest, completionRequestSchema } from "./schemas/completion.js";
 import { parseBody } from "./schemas/validate.js";
 
@@ -30,7 +30,7 @@ export function completions(server: ServerContext) {
     const body = parseBody(completionRequestSchema, request.body);
     const options = generationOptions(body, body.max_tokens, "max_tokens", server.defaults);
     const logprobs = body.logprobs ?? undefined;
-    const rails = inputOnlyRails(server, request, body.rio?.guardrails, "/v1/completions");
+    const rails = endpointRails(server, request, body.rio?.guardrails, "/v1/completions", "input-only");
     // under input rails every prompt is checked as text (token ids decoded first), then encoded
     const prompt = rails ? await railPrompts(server, request, rails, body.prompt) : body.prompt;
     return serveGeneration(server, reply, {

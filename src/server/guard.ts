@@ -168,22 +168,30 @@ export function toolResultRail(
     );
 }
 
+/** True when some rail looks at the answer or the reasoning. */
+export function outputRails(rails: RailSet): boolean {
+  return rails.on("answer").length + rails.on("reasoning").length > 0;
+}
+
 /**
- * Rails for an endpoint whose output Rio cannot rail (raw completions, the Responses API's events): the
- * request's rails when they are input rails only; a request under output rails is refused rather than answered
- * unchecked.
+ * The request's rails for an endpoint that can rail its output only `as` far: not at all (raw completions),
+ * or without a judge (the Responses API streams events that a judge holding the answer would not fit). A
+ * request under rails the endpoint cannot run is refused rather than answered unchecked.
  */
-export function inputOnlyRails(
+export function endpointRails(
   server: ServerContext,
   request: FastifyRequest,
   requested: readonly string[] | undefined,
   endpoint: string,
+  as: "input-only" | "unjudged-output",
 ): RailSet | undefined {
   const rails = requestRails(server, request, requested, "rio.guardrails");
-  if (rails && rails.on("answer").length + rails.on("reasoning").length > 0)
+  if (!rails || !outputRails(rails)) return rails;
+  const judged = [...rails.on("answer"), ...rails.on("reasoning")].some((rail) => rail.judged);
+  if (as === "input-only" || judged)
     throw new ApiError(
       400,
-      `${endpoint} has no output guardrails, and this key's policy has output rails: use /v1/chat/completions`,
+      `${endpoint} cannot run this key's ${as === "input-only" ? "output" : "judged output"} guardrails: use /v1/chat/completions`,
       "invalid_request_error",
       null,
       "content_filter_unsupported",

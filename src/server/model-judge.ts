@@ -18,7 +18,7 @@ import { runContext } from "./generation-endpoint.js";
 import { runChoice } from "./run-choice.js";
 
 /** Most tokens of a verdict: the JSON object with a one-sentence rationale. */
-const VERDICT_TOKENS = 160;
+const VERDICT_TOKENS = 96;
 
 /**
  * A JudgeFn asking `server`'s model.

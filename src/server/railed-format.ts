@@ -1,17 +1,24 @@
 /**
- * @module Output rails on a chat choice: a ChoiceFormat that passes the answer and the reasoning through their
- * rails as they stream (released text only, redacted), and the runner around it, which stops the generation
- * when a rail blocks, waits for the last release (and the judge) before the final chunk, and ends a blocked
- * choice with finish_reason `content_filter` and the block in `rio.guardrails`.
+ * @module Output rails on a choice: the chat ChoiceFormat that passes the answer and the reasoning through their
+ * rails as they stream (released text only, redacted), and the runner around any railed format (chat or
+ * Responses), which stops the generation when a rail blocks, closes the output, waits for the rails' last
+ * release (and the judge) before the last fields, and ends a blocked choice with `content_filter`.
  */
 import type { ToolCallRequest, ToolRun, TurnText } from "../agent/index.js";
 import type { FinishReason, GenerateStep } from "../decoding/index.js";
-import { type Block, type Finding, OutputRail, type RailSet } from "../guardrails/index.js";
+import type { Finding, RailSet } from "../guardrails/index.js";
 import type { ChatFormat } from "./chat-format.js";
-import type { AgentFormat, ChoiceFields, ChoiceFormat } from "./choice-format.js";
+import type { ChatDelta } from "./chat-output.js";
+import type { AgentFormat, ChoiceFields, ChoiceFormat, StepFormat } from "./choice-format.js";
+import { DeltaRails } from "./delta-rails.js";
 import type { ChoiceRunner } from "./run-choice.js";
 
-type Delta = { content?: string; reasoning_content?: string; reasoning?: string; [field: string]: unknown };
+/** A format whose texts pass through output rails. */
+export interface RailedFormat<F> extends StepFormat<F> {
+  readonly rails: DeltaRails | undefined;
+  /** The last fields to send: `fields` (the format's finish) with the rails' last release and their report. */
+  lastFields(fields: F | undefined, tail: ChatDelta): F;
+}
 
 /** Why a railed generation was stopped. */
 class RailBlocked extends Error {}
@@ -21,29 +28,14 @@ class RailBlocked extends Error {}
  * const format = new RailedChatFormat(new ChatFormat(opts), rails);
  * format.step(step); // { delta: { content: "mail [REDACTED:email]" } } once released
  */
-export class RailedChatFormat implements ChoiceFormat, AgentFormat<ChoiceFields> {
-  private readonly answer: OutputRail;
-  private readonly reasoning: OutputRail;
-  private readonly released = { content: "", reasoning_content: "" };
-  /** Called when a rail blocks (the runner stops the generation). */
-  onBlock: () => void = () => {};
-  /** Steps seen, with those inside the reasoning: a stopped generation's token counts. */
-  readonly steps = { tokens: 0, reasoning: 0 };
+export class RailedChatFormat implements ChoiceFormat, AgentFormat<ChoiceFields>, RailedFormat<ChoiceFields> {
+  readonly rails: DeltaRails;
 
   constructor(
     private readonly inner: ChatFormat,
     rails: RailSet,
   ) {
-    this.answer = new OutputRail(rails.on("answer"), "answer", rails.judge);
-    this.reasoning = new OutputRail(rails.on("reasoning"), "reasoning", rails.judge);
-  }
-
-  get blocked(): Block | undefined {
-    return this.reasoning.blocked ?? this.answer.blocked;
-  }
-
-  get findings(): Finding[] {
-    return [...this.reasoning.findings, ...this.answer.findings];
+    this.rails = new DeltaRails(rails);
   }
 
   opening(): ChoiceFields | undefined {
@@ -51,22 +43,13 @@ export class RailedChatFormat implements ChoiceFormat, AgentFormat<ChoiceFields>
   }
 
   step(step: GenerateStep): ChoiceFields | undefined {
-    this.steps.tokens++;
-    // until the answer starts, a step is the reasoning's (the count of a stopped generation; close enough)
-    if (this.answer.text === "" && this.reasoning.text !== "") this.steps.reasoning++;
+    this.rails.step();
     return this.rail(this.inner.step(step));
   }
 
   finish(reason: FinishReason): { fields: ChoiceFields; finishReason: string } {
     const end = this.inner.finish(reason);
     return { fields: this.rail(end.fields) ?? { delta: {} }, finishReason: end.finishReason };
-  }
-
-  /** Releases what the rails still hold (after the judge, when a rail asks for it): the last chunk's delta. */
-  async settle(): Promise<Delta> {
-    const reasoning = await this.reasoning.finish();
-    const content = await this.answer.finish();
-    return this.released_(content, reasoning);
   }
 
   nextGeneration(startsInReasoning: boolean): void {
@@ -93,7 +76,7 @@ export class RailedChatFormat implements ChoiceFormat, AgentFormat<ChoiceFields>
       reasoning?: string;
       tool_calls?: unknown[];
     };
-    const { content, reasoning_content } = this.released;
+    const { content, reasoning_content } = this.rails.released;
     message.content = message.tool_calls && content.trim() === "" ? null : content;
     if (reasoning_content) {
       message.reasoning_content = reasoning_content;
@@ -105,35 +88,33 @@ export class RailedChatFormat implements ChoiceFormat, AgentFormat<ChoiceFields>
     return { ...whole, ...this.rioField(whole.rio as object | undefined) };
   }
 
-  /** `rio.guardrails` with the block (and the rails that flagged or redacted), merged into `rio`. */
+  lastFields(fields: ChoiceFields | undefined, tail: ChatDelta): ChoiceFields {
+    const last = fields ?? { delta: {} };
+    const delta = { ...(last.delta as Record<string, string>) };
+    for (const [field, text] of Object.entries(withReasoning(tail)))
+      delta[field] = `${delta[field] ?? ""}${text}`;
+    return { ...last, delta, ...this.rioField(last.rio as object | undefined) };
+  }
+
+  /** `rio.guardrails` with the block and the findings, merged into `rio`. */
   rioField(rio: object | undefined = undefined): ChoiceFields {
-    const findings = this.findings.map(({ rationale: _, ...f }) => f);
-    if (!this.blocked && findings.length === 0) return rio ? { rio } : {};
-    return { rio: { ...rio, guardrails: { ...(this.blocked ? { blocked: this.blocked } : {}), findings } } };
+    const report = this.rails.report();
+    if (!report) return rio ? { rio } : {};
+    return { rio: { ...rio, guardrails: report } };
   }
 
   private rail(fields: ChoiceFields | undefined): ChoiceFields | undefined {
     if (!fields) return undefined;
-    const delta = (fields.delta ?? {}) as Delta;
-    const { content, reasoning_content, reasoning: _, ...rest } = delta;
-    const railed = this.released_(
-      content === undefined ? "" : this.answer.push(content),
-      reasoning_content === undefined ? "" : this.reasoning.push(reasoning_content),
-    );
-    if (this.blocked) this.onBlock();
-    const out = { ...fields, delta: { ...rest, ...railed } };
+    // `reasoning` is the chat format's copy of `reasoning_content`: railed once, copied again
+    const { reasoning: _, ...delta } = (fields.delta ?? {}) as ChatDelta & { reasoning?: string };
+    const out = { ...fields, delta: withReasoning(this.rails.push(delta)) };
     const empty = Object.keys(out.delta).length === 0 && Object.keys(out).length === 1;
     return empty ? undefined : out;
   }
+}
 
-  private released_(content: string, reasoning: string): Delta {
-    this.released.content += content;
-    this.released.reasoning_content += reasoning;
-    return {
-      ...(content ? { content } : {}),
-      ...(reasoning ? { reasoning_content: reasoning, reasoning } : {}),
-    };
-  }
+function withReasoning(delta: ChatDelta): ChatDelta & { reasoning?: string } {
+  return delta.reasoning_content ? { ...delta, reasoning: delta.reasoning_content } : delta;
 }
 
 /**
@@ -142,42 +123,38 @@ export class RailedChatFormat implements ChoiceFormat, AgentFormat<ChoiceFields>
  * @example
  * const run = railedRunner(runChoice, (findings) => audit(server, request, findings));
  */
-export function railedRunner(
-  inner: ChoiceRunner<RailedChatFormat, ChoiceFields>,
+export function railedRunner<F, Format extends RailedFormat<F>>(
+  inner: ChoiceRunner<Format, F>,
   report: (findings: Finding[]) => void,
-): ChoiceRunner<RailedChatFormat, ChoiceFields> {
+): ChoiceRunner<Format, F> {
   return async (ctx, job, emit) => {
+    const rails = job.format.rails;
+    if (!rails) return inner(ctx, job, emit);
     const stop = new AbortController();
-    job.format.onBlock = () => stop.abort(new RailBlocked());
+    rails.onBlock = () => stop.abort(new RailBlocked());
     const outer = job.request.signal;
     const signal = outer ? AbortSignal.any([outer, stop.signal]) : stop.signal;
     // the last fields wait for the rails' last release
-    let held: { fields: ChoiceFields; reason: string } | undefined;
+    let held: { fields: F; reason: string } | undefined;
     const railedJob = { ...job, request: { ...job.request, signal } };
     const result = await inner(ctx, railedJob, (fields, reason) => {
       if (reason === null) emit(fields, null);
       else held = { fields, reason };
     }).catch((error) => {
       if (!(stop.signal.aborted && !outer?.aborted)) throw error;
-      const { tokens, reasoning } = job.format.steps;
-      const summary = {
-        promptTokens: job.request.prompt.length,
-        tokens,
-        reasoningTokens: reasoning,
-        latentSteps: 0,
-        switches: 0,
-        stopReason: "stop" as const,
-        timings: { queueMs: 0, prefillMs: 0, decodeMs: 0, decodeTokensPerSecond: 0 },
+      // stopped mid-generation: the format closes what it had open
+      const end = job.format.finish("stop");
+      held = { fields: end.fields, reason: end.finishReason };
+      return {
+        index: job.index,
+        finishReason: "content_filter",
+        summary: rails.stoppedSummary(job.request.prompt.length),
       };
-      return { index: job.index, finishReason: "content_filter", summary };
     });
-    const tail = await job.format.settle();
-    report(job.format.findings);
-    const fields = held?.fields ?? { delta: {} };
-    const delta = { ...(fields.delta as Delta) };
-    for (const [field, text] of Object.entries(tail)) delta[field] = `${delta[field] ?? ""}${text}`;
-    const finishReason = job.format.blocked ? "content_filter" : (held?.reason ?? result.finishReason);
-    emit({ ...fields, delta, ...job.format.rioField(fields.rio as object | undefined) }, finishReason);
+    const tail = await rails.settle();
+    report(rails.findings);
+    const finishReason = rails.blocked ? "content_filter" : (held?.reason ?? result.finishReason);
+    emit(job.format.lastFields(held?.fields, tail), finishReason);
     return { ...result, finishReason };
   };
 }

@@ -49,7 +49,7 @@ test("reasoning and answer are railed apart, and the streamed deltas join to the
   for (const step of steps("The user ana@example.com wants a call.</think>\n\nCall +55 11 98765-4321 now."))
     take(f.step(step));
   take(f.finish("eos").fields);
-  take({ delta: await f.settle() });
+  take(f.lastFields(undefined, await f.rails.settle()));
   assert.equal(streamed.reasoning_content, "The user [REDACTED:email] wants a call.");
   assert.equal(streamed.reasoning, streamed.reasoning_content);
   assert.equal(streamed.content, "\n\nCall [REDACTED:phone] now.");
@@ -57,7 +57,7 @@ test("reasoning and answer are railed apart, and the streamed deltas join to the
   assert.equal(message.content, streamed.content);
   assert.equal(message.reasoning_content, streamed.reasoning_content);
   assert.deepEqual(
-    f.findings.map((x) => [x.source, x.categories]),
+    f.rails.findings.map((x) => [x.source, x.categories]),
     [
       ["reasoning", ["email"]],
       ["answer", ["phone"]],
@@ -68,7 +68,7 @@ test("reasoning and answer are railed apart, and the streamed deltas join to the
 test("a blocking answer rail calls onBlock once the secret shows, before any of it is released", () => {
   const f = format();
   let blocked = false;
-  f.onBlock = () => {
+  f.rails.onBlock = () => {
     blocked = true;
   };
   let content = "";
@@ -77,7 +77,7 @@ test("a blocking answer rail calls onBlock once the secret shows, before any of 
     if (blocked) break;
   }
   assert.ok(blocked);
-  assert.equal(f.blocked?.message, "no keys");
+  assert.equal(f.rails.blocked?.message, "no keys");
   assert.ok(!content.includes("AKIA"), content);
   assert.deepEqual(f.rioField().rio, {
     guardrails: {

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import OpenAI from "openai";
-import { parsePolicy } from "../../src/guardrails/index.js";
+import { DETECTOR_GROUPS, detectAll, parsePolicy } from "../../src/guardrails/index.js";
 import { makeToolCallingModel, type Script } from "../fixtures/tools/tool-calling-model.js";
 import { MODEL_NAME, startTinyServer, type TinyServer } from "../server/tiny-server.js";
 
@@ -75,10 +75,15 @@ const ask = (user: string) => ({
 const post = (key: string, route: string, body: unknown) =>
   t.post(route, body, { authorization: `Bearer ${key}` });
 
-test("moderation sees the PII and the secret of the scripted answers (what the output rails must catch)", async () => {
-  const m = await client(KEYS.alice).moderations.create({ input: [CONTACT, SECRET] });
-  assert.equal(m.results[0].categories["email" as keyof (typeof m.results)[0]["categories"]], true);
-  assert.equal((m.results[1].categories as unknown as Record<string, boolean>).aws_access_key, true);
+test("the scripted answers hold what the output rails must catch", () => {
+  assert.deepEqual(
+    detectAll(DETECTOR_GROUPS.pii, CONTACT).map((span) => span.category),
+    ["email", "phone"],
+  );
+  assert.deepEqual(
+    detectAll(DETECTOR_GROUPS.secrets, SECRET).map((span) => span.category),
+    ["aws_access_key"],
+  );
 });
 
 test("/v1/moderations answers the openai client: flagged, categories, category_scores; the judge is cached", async () => {
@@ -152,6 +157,39 @@ test("a blocked answer ends with content_filter and the block in rio, streamed a
   assert.equal(end.rio.guardrails.blocked.rail, "secrets-out");
 });
 
+test("the Responses API rails its output too: redacted text, and a block ends the response incomplete", async () => {
+  const api = client(KEYS.alice);
+  const ask = (input: string) =>
+    api.responses.create({
+      model: MODEL_NAME,
+      input,
+      max_output_tokens: 40,
+      temperature: 0,
+      reasoning: { effort: "none" },
+    });
+  const contact = await ask("contact?");
+  assert.equal(contact.output_text, "Write to [REDACTED:email] or call [REDACTED:phone] today.");
+  assert.equal(contact.status, "completed");
+  const secret = await ask("key?");
+  assert.equal(secret.status, "incomplete");
+  assert.equal(secret.incomplete_details?.reason, "content_filter");
+  assert.ok(!JSON.stringify(secret.output).includes("AKIA"));
+  const rio = (secret as unknown as { rio: { guardrails: { blocked: { rail: string } } } }).rio;
+  assert.equal(rio.guardrails.blocked.rail, "secrets-out");
+  // streamed: the deltas carry the redacted text, the last event the incomplete response
+  const stream = await api.responses.create({
+    model: MODEL_NAME,
+    input: "contact?",
+    max_output_tokens: 40,
+    temperature: 0,
+    reasoning: { effort: "none" },
+    stream: true,
+  });
+  let text = "";
+  for await (const event of stream) if (event.type === "response.output_text.delta") text += event.delta;
+  assert.equal(text, contact.output_text);
+});
+
 test("input rails: user PII redacted, injections in a file part and a tool message refused, per-key policies", async () => {
   const secretMessage = { ...ask("my key is AKIAIOSFODNN7EXAMPLE"), max_tokens: 2 };
   const bob = await post(KEYS.bob, "/v1/chat/completions", secretMessage);
@@ -210,13 +248,9 @@ test("input rails: user PII redacted, injections in a file part and a tool messa
   });
   assert.equal(tool.status, 400);
   assert.equal(tool.body.error.param, "messages[2].content");
-  const responses = await post(KEYS.alice, "/v1/responses", {
-    model: MODEL_NAME,
-    input: "hi",
-    max_output_tokens: 2,
-  });
+  const completions = await post(KEYS.alice, "/v1/completions", { prompt: "hi", max_tokens: 2 });
   assert.equal(
-    responses.body.error.code,
+    completions.body.error.code,
     "content_filter_unsupported",
     "no unchecked output under output rails",
   );
