@@ -1,25 +1,38 @@
 /**
  * @module Word and topic lists: English profanity through `obscenity` (its dataset and its transformers, which
- * undo leet-speak, repeated letters and characters put between letters), and the operator's own lists: words or
+ * undo leet-speak and repeated letters; Rio folds invisible characters and look-alikes first and joins letters
+ * spelt out one by one), and the operator's own lists: words or
  * phrases per category, matched whole and case-blind after folding look-alikes, invisible and full-width forms.
  */
 import { englishDataset, englishRecommendedTransformers, RegExpMatcher } from "obscenity";
+import { fold, originRange } from "./normalize.js";
 import { patternDetector } from "./pattern.js";
 import type { Detector } from "./types.js";
 
 const matcher = new RegExpMatcher({ ...englishDataset.build(), ...englishRecommendedTransformers });
 
-/** English profanity. */
+// single letters spaced out ("f u c k", "s.h.i.t"), which obscenity's transformers do not join
+const SPACED = /(?<![\p{L}\p{N}])\p{L}(?:[ .\-_*]{1,2}\p{L}(?![\p{L}\p{N}])){2,}/gu;
+
+/** English profanity, also spelt out letter by letter. */
 export const profanity: Detector = {
   name: "profanity",
   categories: ["profanity"],
   maxLength: 64,
   chars: /[^\n]/,
   detect(text) {
+    // invisible characters and look-alikes are folded first: obscenity reads neither
+    const folded = fold(text);
+    const span = (start: number, end: number) => ({
+      ...originRange(folded, start, end),
+      category: "profanity",
+      score: 1,
+    });
     // obscenity's end index is inclusive
-    return matcher
-      .getAllMatches(text, true)
-      .map((m) => ({ start: m.startIndex, end: m.endIndex + 1, category: "profanity", score: 1 }));
+    const spans = matcher.getAllMatches(folded.text, true).map((m) => span(m.startIndex, m.endIndex + 1));
+    for (const m of folded.text.matchAll(SPACED))
+      if (matcher.hasMatch(m[0].replace(/[ .\-_*]/g, ""))) spans.push(span(m.index, m.index + m[0].length));
+    return spans;
   },
 };
 

@@ -77,6 +77,14 @@ test(`injections inside a PDF's text layer: at least ${INJECTION_FLOOR * 100}% c
   assert.ok(caught.length / payloads.length >= INJECTION_FLOOR, `${caught.length}/${payloads.length}`);
 });
 
+test("profanity: obscenity's evasions and letters spelt out are caught; words that contain one are not", () => {
+  const evasions = ["sh1t", "fuuuuck", "f u c k", "F.U.C.K", "s-h-i-t", "b1tch", "ｓｈｉｔ", "sh\u200bit"];
+  const missed = evasions.filter((word) => DETECTORS.profanity.detect(`well, ${word} happens`).length === 0);
+  assert.deepEqual(missed, []);
+  for (const word of ["Scunthorpe", "assassin", "class assessment", "a b c d", "U S A"])
+    assert.deepEqual(DETECTORS.profanity.detect(word), [], word);
+});
+
 test(`benign corpus: at most ${FALSE_POSITIVE_CEILING * 100}% flagged by any detector`, (t) => {
   const all = Object.values(DETECTORS);
   const corpus = benignCorpus();
