@@ -20,7 +20,19 @@ const allowed = {
   engine: ["llama", "checkpoint", "tokenizer", "kernels"],
   decoding: ["engine", "tokenizer", "kernels"],
   agent: ["decoding", "tokenizer", "tools"],
-  server: ["decoding", "tokenizer", "engine", "agent", "tools", "vision", "detection", "documents", "audio"],
+  guardrails: [],
+  server: [
+    "decoding",
+    "tokenizer",
+    "engine",
+    "agent",
+    "tools",
+    "vision",
+    "detection",
+    "documents",
+    "audio",
+    "guardrails",
+  ],
   cli: [
     "checkpoint",
     "tokenizer",
@@ -37,6 +49,7 @@ const allowed = {
     "detection",
     "documents",
     "audio",
+    "guardrails",
   ],
 };
 

@@ -37,6 +37,8 @@ export interface AgentPlan {
   /** The request field of the conversation, for errors. */
   promptField: string;
   log: FastifyBaseLogger;
+  /** Input rails over the conversation before each later generation (built-in tools' results). */
+  railToolResults?: (messages: ChatMessage[]) => Promise<ChatMessage[]>;
 }
 
 /**
@@ -80,7 +82,9 @@ async function answer<F>(
     plan.messages,
     plan.builtins,
     {
-      generate: async (messages, step) => {
+      generate: async (conversation, step) => {
+        const messages =
+          step.index === 0 || !plan.railToolResults ? conversation : await plan.railToolResults(conversation);
         const stepJob = step.index === 0 ? job : laterJob(server, plan, job, messages, step);
         if (!stepJob) return undefined;
         flush(null);

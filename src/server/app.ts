@@ -1,23 +1,23 @@
 /**
- * @module The Fastify application: body limit, API-key check on /v1, OpenAI-shaped errors for every
+ * @module The Fastify application: body limit, API-key check and per-key rate limit on /v1, OpenAI-shaped errors for every
  * failure (including the framework's own: bad JSON, body too large, unknown route), request metrics and
  * the routes.
  */
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { apiKeyChecker } from "./auth.js";
 import { chatCompletions } from "./chat-route.js";
 import { completions } from "./completion-route.js";
 import type { ServerContext } from "./context.js";
 import { detectionRoutes } from "./detection-route.js";
 import { ApiError, toApiError } from "./errors.js";
+import { authenticate } from "./guard.js";
 import { infoRoutes } from "./info-routes.js";
+import { moderations } from "./moderation-route.js";
 import { responsesRoutes } from "./responses/routes.js";
 import { multipartLimits, transcriptions } from "./transcription-route.js";
 
 /** Options of buildApp. */
 export interface AppOptions {
-  apiKey?: string;
   /** Largest request body in bytes. */
   bodyLimit: number;
   /** Fastify's logger option (pino): false, true or pino options. */
@@ -34,9 +34,8 @@ export interface AppOptions {
  */
 export function buildApp(server: ServerContext, opts: AppOptions): FastifyInstance {
   const app = Fastify({ logger: opts.logger, bodyLimit: opts.bodyLimit, return503OnClosing: true });
-  const checkKey = opts.apiKey ? apiKeyChecker(opts.apiKey) : undefined;
   app.addHook("onRequest", async (request) => {
-    if (checkKey && request.url.startsWith("/v1/")) checkKey(request.headers.authorization);
+    if (request.url.startsWith("/v1/")) authenticate(server, request);
   });
   app.addHook("onResponse", async (request, reply) => {
     server.metrics.countRequest(request.routeOptions.url ?? "unknown", reply.statusCode);
@@ -60,6 +59,7 @@ export function buildApp(server: ServerContext, opts: AppOptions): FastifyInstan
   });
   app.post("/v1/chat/completions", chatCompletions(server));
   app.post("/v1/completions", completions(server));
+  app.post("/v1/moderations", moderations(server));
   // multipart bodies (the transcription form) are parsed by the route, under its own limits
   app.register(multipart, { limits: multipartLimits(server), throwFileSizeLimit: true });
   app.register(async (scope) => {

@@ -1,16 +1,19 @@
 /**
  * @module What every route of one server shares: the model, scheduler, limits, metrics, stored responses
- * and the built-in tools the operator enabled.
+ * the built-in tools the operator enabled, and the guardrails and keys.
  */
 import type { ToolRunner } from "../agent/index.js";
 import type { RioModel, Scheduler } from "../engine/index.js";
+import type { Guardrails } from "../guardrails/index.js";
 import type { Admission } from "./admission.js";
 import type { AudioOptions } from "./audio-input.js";
+import type { KeyRing } from "./auth.js";
 import type { DetectionOptions } from "./detection-route.js";
 import type { DocumentInputOptions } from "./document-input.js";
 import type { GenerationDefaults } from "./generation-options.js";
 import type { VisionOptions } from "./media-input.js";
 import type { Metrics } from "./metrics.js";
+import type { RateLimiter } from "./rate-limit.js";
 import type { ResponseStore } from "./responses/store.js";
 
 /** The state of one running server. */
@@ -38,4 +41,10 @@ export interface ServerContext {
   documents: DocumentInputOptions | undefined;
   /** The speech-to-text engine and limits; undefined when the server has none. */
   audio: AudioOptions | undefined;
+  /** The operator's policy file compiled, its judge wired to this model; undefined: no rails. */
+  guardrails: Guardrails | undefined;
+  /** The API keys /v1 routes require; undefined: open. */
+  keys: KeyRing | undefined;
+  /** Per-key request and token limits. */
+  limits: RateLimiter;
 }

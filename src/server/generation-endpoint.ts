@@ -7,10 +7,11 @@ import { randomBytes } from "node:crypto";
 import type { FastifyReply } from "fastify";
 import type { MediaItem } from "../decoding/index.js";
 import type { Ticket } from "./admission.js";
-import type { ChoiceFields, ChoiceFormat, EndpointFormat } from "./choice-format.js";
+import type { ChoiceFields, ChoiceFormat, EndpointFormat, StepFormat } from "./choice-format.js";
 import type { ServerContext } from "./context.js";
 import { ApiError } from "./errors.js";
 import { choiceRequest, type GenerationOptions, promptRows } from "./generation-options.js";
+import { checkModelAllowed, keyOf } from "./guard.js";
 import { streamResponse, wholeResponse } from "./respond.js";
 import { type ChoiceJob, type ChoiceRunner, type RunContext, runChoice } from "./run-choice.js";
 import type { CommonRequest } from "./schemas/common.js";
@@ -72,8 +73,9 @@ export async function serveGeneration<Format extends ChoiceFormat>(
   spec: GenerationSpec<Format>,
 ): Promise<unknown> {
   checkModelName(server, spec.common.model);
+  checkModelAllowed(reply.request, server.modelName);
   const n = spec.common.n ?? 1;
-  const run = spec.run ?? runChoice;
+  const run = countedTokens<Format, ChoiceFields>(server, reply, spec.run ?? runChoice);
   const jobs: ChoiceJob<Format>[] = spec.prompts.flatMap((prompt, p) =>
     Array.from({ length: n }, (_, i) => ({
       index: p * n + i,
@@ -137,6 +139,21 @@ export async function admitted<T>(
   } finally {
     ticket.done();
   }
+}
+
+/** `run`, its choices' prompt and generated tokens counted against the key's tokens-per-minute limit. */
+export function countedTokens<Format extends StepFormat<F>, F>(
+  server: ServerContext,
+  reply: FastifyReply,
+  run: ChoiceRunner<Format, F>,
+): ChoiceRunner<Format, F> {
+  const key = keyOf(reply.request);
+  if (key?.tokens_per_minute === undefined) return run;
+  return async (ctx, job, emit) => {
+    const result = await run(ctx, job, emit);
+    server.limits.addTokens(key, result.summary.promptTokens + result.summary.tokens);
+    return result;
+  };
 }
 
 /** What a generation run needs from the server, its clock started now (the request's admission). */

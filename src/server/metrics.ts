@@ -1,7 +1,7 @@
 /**
  * @module Server metrics in Prometheus' text format: request counts by endpoint and status, prompt,
  * generated and latent tokens, queue depth and busy sequences (read live), time to first token,
- * per-request decoding speed, prefix-cache hits and reused prompt tokens, and built-in tool runs by tool and outcome with their durations. A
+ * per-request decoding speed, prefix-cache hits and reused prompt tokens, built-in tool runs by tool and outcome with their durations, and guardrail findings per rail and judge costs. A
  * generated-token counter gives aggregate tokens/s through `rate()`.
  */
 
@@ -12,6 +12,8 @@ export interface LiveGauges {
   inFlightRequests(): number;
   /** The engine's prefix-cache counters (undefined when the cache is off). */
   prefixCache?(): { hits: number; tokensReused: number } | undefined;
+  /** The guardrail judge's calls, cache hits and milliseconds (undefined without a judge). */
+  judge?(): { calls: number; cacheHits: number; totalMs: number } | undefined;
 }
 
 class Histogram {
@@ -62,6 +64,8 @@ export class Metrics {
   private readonly tokensPerSecond = new Histogram([1, 5, 10, 25, 50, 100, 250, 500, 1000]);
   private readonly toolRuns = new Map<string, number>();
   private readonly toolSeconds = new Map<string, Histogram>();
+  private readonly railFindings = new Map<string, number>();
+  private readonly railSpans = new Map<string, number>();
 
   constructor(private readonly live: LiveGauges) {}
 
@@ -98,6 +102,13 @@ export class Metrics {
       this.toolSeconds.get(tool) ?? new Histogram([0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]);
     this.toolSeconds.set(tool, histogram);
     histogram.observe(seconds);
+  }
+
+  /** One guardrail finding: which rail, at which stage, what it did, and how many spans it found. */
+  observeRail(rail: string, stage: string, action: string, spans: number): void {
+    const key = `rail="${rail}",stage="${stage}",action="${action}"`;
+    this.railFindings.set(key, (this.railFindings.get(key) ?? 0) + 1);
+    this.railSpans.set(key, (this.railSpans.get(key) ?? 0) + spans);
   }
 
   /** The exposition text. */
@@ -162,6 +173,34 @@ export class Metrics {
       "histogram",
       "Seconds each built-in tool run took.",
       [...this.toolSeconds].flatMap(([tool, h]) => h.render("rio_tool_run_seconds", `tool="${tool}"`)),
+    );
+    metric(
+      "rio_guardrail_findings_total",
+      "counter",
+      "Texts a guardrail acted on, by rail, stage and action (block, redact, flag).",
+      [...this.railFindings].map(([labels, n]) => `rio_guardrail_findings_total{${labels}} ${n}`),
+    );
+    metric(
+      "rio_guardrail_spans_total",
+      "counter",
+      "Spans guardrails found (a judge's verdict counts one), by rail, stage and action.",
+      [...this.railSpans].map(([labels, n]) => `rio_guardrail_spans_total{${labels}} ${n}`),
+    );
+    const judge = this.live.judge?.();
+    metric("rio_guardrail_judge_calls_total", "counter", "Model calls of the guardrail judge.", [
+      `rio_guardrail_judge_calls_total ${judge?.calls ?? 0}`,
+    ]);
+    metric(
+      "rio_guardrail_judge_cache_hits_total",
+      "counter",
+      "Judged texts answered from the verdict cache.",
+      [`rio_guardrail_judge_cache_hits_total ${judge?.cacheHits ?? 0}`],
+    );
+    metric(
+      "rio_guardrail_judge_seconds_total",
+      "counter",
+      "Seconds the guardrail judge's model calls took.",
+      [`rio_guardrail_judge_seconds_total ${(judge?.totalMs ?? 0) / 1000}`],
     );
     return `${lines.join("\n")}\n`;
   }

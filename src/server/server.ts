@@ -7,16 +7,20 @@ import type { FastifyInstance, FastifyServerOptions } from "fastify";
 import { ToolRunner } from "../agent/index.js";
 import { OcrEngine } from "../documents/index.js";
 import { type RioModel, type Scheduler, trainedContext } from "../engine/index.js";
+import { Guardrails, type Policy } from "../guardrails/index.js";
 import type { BuiltinTool, ToolLimits } from "../tools/index.js";
 import { Admission } from "./admission.js";
 import { buildApp } from "./app.js";
 import type { AudioOptions } from "./audio-input.js";
+import { KeyRing } from "./auth.js";
 import { toolCallFormat } from "./chat-output.js";
 import type { ServerContext } from "./context.js";
 import type { DetectionOptions } from "./detection-route.js";
 import type { DocumentInputOptions } from "./document-input.js";
 import type { VisionOptions } from "./media-input.js";
 import { Metrics } from "./metrics.js";
+import { modelJudge } from "./model-judge.js";
+import { RateLimiter } from "./rate-limit.js";
 import { ResponseStore } from "./responses/store.js";
 
 /** Options of startServer. */
@@ -28,8 +32,15 @@ export interface ServerOptions {
   host?: string;
   /** 0 picks a free port. */
   port?: number;
-  /** When set, /v1 routes need `Authorization: Bearer <apiKey>`. */
+  /** When set, /v1 routes need `Authorization: Bearer <apiKey>` (or a key of `keysFile`). */
   apiKey?: string;
+  /**
+   * A keys file (YAML: names, SHA-256 digests, policies, model allow-lists, rate limits); /v1 routes then need
+   * one of its keys. Read at start; errors name the line and field.
+   */
+  keysFile?: string;
+  /** Guardrails (loadPolicy("policy.yaml")); the policy's judge asks this server's model. */
+  guardrails?: Policy;
   /** Requests waiting for a sequence before the server answers 429 (default 64). */
   maxQueue?: number;
   /** Reasoning method of requests that do not say (default "swir"). */
@@ -105,6 +116,12 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
   // SwiReasoning gives a soft input's left-out tail to the mean embedding row: one pass over the whole
   // table, done here rather than inside the first swir request's time to first token.
   opts.model.embeddings.meanRow();
+  // a bad keys file fails here, before anything needs closing
+  const keys = opts.keysFile
+    ? KeyRing.load(opts.keysFile, Object.keys(opts.guardrails?.policies ?? {}), opts.apiKey)
+    : opts.apiKey
+      ? KeyRing.single(opts.apiKey)
+      : undefined;
   const capacity = opts.scheduler.engine.capacity;
   const admission = new Admission(opts.scheduler.engine.maxSequences + (opts.maxQueue ?? 64), capacity);
   const tools = opts.builtinTools?.length ? new ToolRunner(opts.builtinTools, opts.toolLimits) : undefined;
@@ -137,16 +154,25 @@ export async function startServer(opts: ServerOptions): Promise<RioServer> {
     detection: opts.detection,
     documents,
     audio: opts.audio,
+    guardrails: undefined,
+    keys,
+    limits: new RateLimiter(),
     metrics: new Metrics({
       // waiting for a sequence, or for context cells (admission.context)
       queueDepth: () => opts.scheduler.queueDepth + (admission.context?.waiting ?? 0),
       activeSequences: () => opts.scheduler.activeSequences,
       inFlightRequests: () => admission.generations,
       prefixCache: () => opts.scheduler.engine.prefixCacheStats,
+      judge: () => context.guardrails?.judge?.stats,
     }),
   };
+  const judgeCategories = opts.guardrails?.judge?.categories;
+  if (opts.guardrails)
+    context.guardrails = new Guardrails(
+      opts.guardrails,
+      judgeCategories && modelJudge(context, judgeCategories),
+    );
   const app = buildApp(context, {
-    apiKey: opts.apiKey,
     // images, files and chat's audio travel as base64: room for a few of them when the server takes them
     bodyLimit: opts.bodyLimit ?? (opts.vision || documents || opts.audio ? 64 : 4) * 1024 * 1024,
     logger: opts.logger ?? { level: "info" },

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import type { Command } from "commander";
 import { centernetDetector } from "../../detection/index.js";
 import { OcrEngine, shippedLanguages } from "../../documents/index.js";
+import { loadPolicy } from "../../guardrails/index.js";
 import { startServer } from "../../server/index.js";
 import { type AudioFlags, addAudioOptions, serverTranscriber } from "../audio.js";
 import { integerParser, oneOf } from "../parsers.js";
@@ -29,6 +30,8 @@ interface ServeFlags extends ModelFlags, ToolFlags, AudioFlags {
   dataDir?: string;
   detection?: boolean;
   detectionModel?: string;
+  guardrails?: string;
+  keysFile?: string;
 }
 
 /** Where Rio keeps what it writes for itself (the response store): $RIO_DATA_DIR, else ~/.local/share/rio. */
@@ -89,6 +92,14 @@ export function register(program: Command): void {
       "--data-dir <dir>",
       "folder of the stored responses of /v1/responses (default: env RIO_DATA_DIR, else ~/.local/share/rio)",
     )
+    .option(
+      "--guardrails <policy.yaml>",
+      "input and output guardrails (PII and secret redaction, injection checks, word lists, a model-judged policy); see README Guardrails",
+    )
+    .option(
+      "--keys-file <keys.yaml>",
+      "API keys as SHA-256 digests, each with its guardrail policies, model allow-list and rate limits (--api-key still works beside it)",
+    )
     .option("--detection", "serve POST /v1/rio/detections with the shipped CenterNet COCO detector")
     .option(
       "--detection-model <dir>",
@@ -101,6 +112,8 @@ export function register(program: Command): void {
     "no speech to text (the transcription endpoint and audio parts)",
   );
   command.action(async (flags: ServeFlags) => {
+    // a bad policy file fails before the model loads, naming its line and field
+    const guardrails = flags.guardrails ? loadPolicy(flags.guardrails) : undefined;
     const detector =
       flags.detection || flags.detectionModel
         ? centernetDetector({ modelDir: flags.detectionModel })
@@ -123,6 +136,8 @@ export function register(program: Command): void {
       host: flags.host,
       port: flags.port,
       apiKey: flags.apiKey ?? (process.env.RIO_API_KEY || undefined),
+      keysFile: flags.keysFile,
+      guardrails,
       maxQueue: flags.maxQueue,
       reasoningDefault: flags.reasoningDefault,
       reasoningBudget: flags.reasoningBudget,

@@ -27,8 +27,10 @@ export type ResponseObject = ResponseHead & {
   completed_at: number | null;
   output: OutputItem[];
   error: { code: "server_error"; message: string } | null;
-  incomplete_details: { reason: "max_output_tokens" } | null;
+  incomplete_details: { reason: "max_output_tokens" | "content_filter" } | null;
   usage: ResponseUsage | null;
+  /** Rio's extension: what the output guardrails blocked or found. */
+  rio?: { guardrails: object };
 };
 
 /**
@@ -74,7 +76,8 @@ export function inProgressResponse(head: ResponseHead): ResponseObject {
 }
 
 /**
- * The finished response: completed, or incomplete when a token limit ended it.
+ * The finished response: completed, or incomplete when a token limit (or, `filtered`, an output guardrail)
+ * ended it.
  * @example
  * finishedResponse(head, format.output.items, summary, format.reasoningTokens).status; // "completed"
  */
@@ -83,15 +86,16 @@ export function finishedResponse(
   output: OutputItem[],
   summary: GenerateSummary,
   reasoningTokens: number,
+  filtered = false,
 ): ResponseObject {
-  const cut = cutByLimit(summary.stopReason);
+  const cut = filtered || cutByLimit(summary.stopReason);
   return {
     ...head,
     status: cut ? "incomplete" : "completed",
     completed_at: cut ? null : Math.floor(Date.now() / 1000),
     output,
     error: null,
-    incomplete_details: cut ? { reason: "max_output_tokens" } : null,
+    incomplete_details: cut ? { reason: filtered ? "content_filter" : "max_output_tokens" } : null,
     usage: {
       input_tokens: summary.promptTokens,
       input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },

@@ -6,8 +6,11 @@
  */
 import type { ToolCallRequest, ToolRun, TurnText } from "../../agent/index.js";
 import type { FinishReason, GenerateStep } from "../../decoding/index.js";
-import { ChatOutput, type ChatOutputOptions } from "../chat-output.js";
+import type { RailSet } from "../../guardrails/index.js";
+import { type ChatDelta, ChatOutput, type ChatOutputOptions } from "../chat-output.js";
 import { type AgentFormat, finishReason } from "../choice-format.js";
+import { DeltaRails } from "../delta-rails.js";
+import type { RailedFormat } from "../railed-format.js";
 import { type OutputEvent, ResponseOutput } from "./output.js";
 
 /**
@@ -17,14 +20,20 @@ import { type OutputEvent, ResponseOutput } from "./output.js";
  * format.finish("length");      // { fields: [...closing events], finishReason: "length" }
  * format.output.items;          // the response's `output`
  */
-export class ResponseFormat implements AgentFormat<OutputEvent[]> {
+export class ResponseFormat implements AgentFormat<OutputEvent[]>, RailedFormat<OutputEvent[]> {
   readonly output = new ResponseOutput();
+  /** Output rails, when the request has any (never a judged one: the answer streams as events). */
+  readonly rails: DeltaRails | undefined;
   private text: ChatOutput;
   /** Reasoning tokens of the earlier generations, and of the current one (see reasoningTokens). */
   private readonly reasoning = { earlier: 0, current: 0 };
 
-  constructor(private readonly opts: ChatOutputOptions) {
+  constructor(
+    private readonly opts: ChatOutputOptions,
+    rails?: RailSet,
+  ) {
     this.text = new ChatOutput(opts);
+    this.rails = rails && new DeltaRails(rails);
   }
 
   /** Per generation, the steps up to the last one that produced reasoning text: the think block's tokens, near enough. */
@@ -35,16 +44,28 @@ export class ResponseFormat implements AgentFormat<OutputEvent[]> {
   step(step: GenerateStep): OutputEvent[] | undefined {
     const delta = this.text.push(step.text);
     if (delta.reasoning_content) this.reasoning.current = step.index + 1;
-    const events = this.output.push(delta);
+    this.rails?.step();
+    const events = this.output.push(this.rails ? this.rails.push(delta) : delta);
     return events.length > 0 ? events : undefined;
   }
 
   finish(reason: FinishReason): { fields: OutputEvent[]; finishReason: string } {
-    const last = this.output.push(this.text.finish());
+    const delta = this.text.finish();
+    const last = this.rails
+      ? [...this.output.push(this.rails.push(delta)), ...this.output.push(this.rails.flush())]
+      : this.output.push(delta);
+    const filtered = this.rails?.blocked !== undefined;
     return {
-      fields: [...last, ...this.output.finish(cutByLimit(reason), this.text.brokenCall)],
-      finishReason: finishReason(reason, this.text.callsToRun),
+      fields: [...last, ...this.output.finish(cutByLimit(reason) || filtered, this.text.brokenCall)],
+      finishReason: filtered ? "content_filter" : finishReason(reason, this.text.callsToRun),
     };
+  }
+
+  lastFields(fields: OutputEvent[] | undefined, tail: ChatDelta): OutputEvent[] {
+    // finish() released everything: only a judged rail (refused for this API) could hold text until now
+    if (tail.content || tail.reasoning_content)
+      throw new Error("output held past the Responses format's finish");
+    return fields ?? [];
   }
 
   nextGeneration(startsInReasoning: boolean): void {

@@ -9,7 +9,8 @@ import type { GenerateSummary } from "../../decoding/index.js";
 import type { ServerContext } from "../context.js";
 import { responseFiles } from "../document-input.js";
 import { ApiError, toApiError } from "../errors.js";
-import { admitted, checkModelName, runContext } from "../generation-endpoint.js";
+import { admitted, checkModelName, countedTokens, runContext } from "../generation-endpoint.js";
+import { audit, checkModelAllowed, endpointRails, railResponseInput, toolResultRail } from "../guard.js";
 import { parseBody } from "../schemas/validate.js";
 import { failedResponse, finishedResponse, inProgressResponse, responseHead } from "./envelope.js";
 import { ResponseEventStream } from "./event-stream.js";
@@ -38,6 +39,8 @@ function createResponse(server: ServerContext) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const body = parseBody(responsesRequestSchema, request.body);
     checkModelName(server, body.model);
+    checkModelAllowed(request, server.modelName);
+    const rails = endpointRails(server, request, undefined, "/v1/responses", "unjudged-output");
     if (body.conversation != null)
       throw new ApiError(
         400,
@@ -46,12 +49,33 @@ function createResponse(server: ServerContext) {
         "conversation",
       );
     // files become text before the turn is built and before the input is stored
-    body.input = await responseFiles(server, body.input);
-    const { job, run } = responseTurn(server, body, request.log);
+    const files = await responseFiles(server, body.input);
+    body.input = rails ? await railResponseInput(server, request, rails, body.input, files) : files;
+    const turn = responseTurn(
+      server,
+      body,
+      request.log,
+      rails && {
+        rails,
+        report: (findings) => audit(server, request, findings),
+        railToolResults: toolResultRail(server, request, rails),
+      },
+    );
+    const job = turn.job;
+    const run = countedTokens(server, reply, turn.run);
     const head = responseHead(body, server.modelName);
     // saved before the client sees it, so a follow-up naming it as previous_response_id finds it
     const finish = (summary: GenerateSummary) => {
-      const response = finishedResponse(head, job.format.output.items, summary, job.format.reasoningTokens);
+      const guard = job.format.rails;
+      const response = finishedResponse(
+        head,
+        job.format.output.items,
+        summary,
+        job.format.reasoningTokens,
+        guard?.blocked !== undefined,
+      );
+      const report = guard?.report();
+      if (report) response.rio = { guardrails: report };
       if (response.store) server.responses.save(response, body.input);
       return response;
     };

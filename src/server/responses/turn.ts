@@ -6,12 +6,16 @@
  * With built-in tools the job runs through the agent loop (agent-choice.ts), as in chat completions.
  */
 import type { FastifyBaseLogger } from "fastify";
+import type { Finding, RailSet } from "../../guardrails/index.js";
+import type { ChatMessage } from "../../tokenizer/index.js";
 import { agentRunner } from "../agent-choice.js";
 import { type AnswerShape, answerGrammar, toolCallGrammar } from "../answer-grammar.js";
 import { requestedBuiltins } from "../builtin-request.js";
 import { activeTools, renderPrompt, toolCallOpening } from "../chat-messages.js";
 import type { ServerContext } from "../context.js";
 import { choiceRequest, generationOptions } from "../generation-options.js";
+import { outputRails } from "../guard.js";
+import { railedRunner } from "../railed-format.js";
 import { type ChoiceJob, type ChoiceRunner, runChoice } from "../run-choice.js";
 import type { CommonRequest } from "../schemas/common.js";
 import { templateMessagesFromItems } from "./conversation.js";
@@ -19,6 +23,13 @@ import { ResponseFormat } from "./format.js";
 import type { OutputEvent } from "./output.js";
 import type { ResponsesRequest } from "./schema.js";
 import { chatToolChoice, requestTools } from "./tools.js";
+
+/** The request's rails: output rails for the format, the audit of their findings, input rails for built-in tools' results. */
+export interface TurnRails {
+  rails: RailSet;
+  report(findings: Finding[]): void;
+  railToolResults(messages: ChatMessage[]): Promise<ChatMessage[]>;
+}
 
 /** One response's job and how it runs (one generation, or the agent loop with built-in tools). */
 export interface ResponseTurn {
@@ -36,6 +47,7 @@ export function responseTurn(
   server: ServerContext,
   request: ResponsesRequest,
   log: FastifyBaseLogger,
+  guard?: TurnRails,
 ): ResponseTurn {
   const requested = requestTools(request.tools);
   const toolChoice = chatToolChoice(request.tool_choice, requested.builtins);
@@ -91,15 +103,20 @@ export function responseTurn(
       ),
       prompt: prompt.tokens,
     },
-    format: new ResponseFormat({
-      startsInReasoning: prompt.opensReasoning,
-      // an agent parses every tool, offered or not, so that a built-in call never becomes a function call
-      tools: agent ? allTools : tools,
-      builtinNames: agent?.names,
-      toolFormat: server.toolFormat,
-    }),
+    format: new ResponseFormat(
+      {
+        startsInReasoning: prompt.opensReasoning,
+        // an agent parses every tool, offered or not, so that a built-in call never becomes a function call
+        tools: agent ? allTools : tools,
+        builtinNames: agent?.names,
+        toolFormat: server.toolFormat,
+      },
+      guard && outputRails(guard.rails) ? guard.rails : undefined,
+    ),
   };
-  if (!agent) return { job, run: runChoice };
+  const railed = (run: ChoiceRunner<ResponseFormat, OutputEvent[]>) =>
+    job.format.rails && guard ? railedRunner(run, guard.report) : run;
+  if (!agent) return { job, run: railed(runChoice) };
   const run = agentRunner<OutputEvent[]>(server, {
     messages,
     enableThinking,
@@ -109,8 +126,9 @@ export function responseTurn(
     laterGrammar: answerGrammar({ ...answer, toolChoice: "auto" }),
     promptField: "input",
     log,
+    railToolResults: guard?.railToolResults,
   });
-  return { job, run };
+  return { job, run: railed(run) };
 }
 
 /**

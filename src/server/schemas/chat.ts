@@ -3,7 +3,7 @@
  * chat's `rio` also names the built-in tools the server should run: `rio.builtin_tools`).
  */
 import { z } from "zod";
-import { commonFields } from "./common.js";
+import { commonFields, guardrailPolicies } from "./common.js";
 
 /** Most messages in one request. */
 export const MAX_MESSAGES = 1024;
@@ -103,6 +103,7 @@ export const chatRequestSchema = z.looseObject({
     .strictObject({
       modes: z.boolean().optional(),
       builtin_tools: z.array(z.string().min(1).max(64)).max(16).optional(),
+      guardrails: guardrailPolicies,
     })
     .optional(),
 });

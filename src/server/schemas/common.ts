@@ -21,6 +21,9 @@ export const MAX_CHOICES = 16;
 /** Most logit_bias entries (OpenAI's own limit). */
 export const MAX_LOGIT_BIAS = 300;
 
+/** Named policies a request adds to its key's rails. */
+export const guardrailPolicies = z.array(z.string().min(1).max(64)).max(8).optional();
+
 /** The sampling and control fields both endpoints accept. */
 export const commonFields = {
   model: z.string().optional(),
@@ -55,8 +58,11 @@ export const commonFields = {
   thinking_token_budget: z.number().int().min(1).nullish(),
   /** OpenAI's effort levels, as thinking budgets (EFFORT_BUDGETS); "none" turns thinking off. */
   reasoning_effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh", "max"]).nullish(),
-  /** Rio's extension: `modes: true` adds each token's SwiReasoning mode to the response. */
-  rio: z.strictObject({ modes: z.boolean().optional() }).optional(),
+  /**
+   * Rio's extension: `modes: true` adds each token's SwiReasoning mode to the response; `guardrails` names
+   * policies of the server's policy file to add to the key's rails (stricter only).
+   */
+  rio: z.strictObject({ modes: z.boolean().optional(), guardrails: guardrailPolicies }).optional(),
 };
 
 /** The common fields, parsed. */
