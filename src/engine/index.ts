@@ -16,6 +16,7 @@ export {
   type RioModel,
 } from "./load-model.js";
 export { checkMemory, estimateMemory } from "./memory-estimate.js";
+export { EXPERT_TENSORS, type PlacementOptions, tensorOverrides } from "./placement.js";
 export type { PrefixCacheOptions, PrefixCacheStats } from "./prefix-cache.js";
 export {
   type PrefillOptions,

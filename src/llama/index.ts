@@ -19,4 +19,5 @@ export {
   type KvType,
   type LlamaModel,
 } from "./model.js";
+export { type ModelPlacement, SPLIT_MODES, type SplitMode, type TensorOverride } from "./placement.js";
 export { isLlamaQuant, LLAMA_QUANTS, type LlamaQuant, type RowDequantiser } from "./quantize.js";

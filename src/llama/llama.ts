@@ -17,6 +17,7 @@ import { bindLibraries, type LlamaApi } from "./ffi.js";
 import { validateGguf } from "./gguf-check.js";
 import { installLogFilter } from "./log.js";
 import { LlamaModel } from "./model.js";
+import { applyPlacement, type ModelPlacement, type PlacementDevice } from "./placement.js";
 import { type LlamaQuant, quantizeFile, type RowDequantiser, rowDequantiser } from "./quantize.js";
 import {
   BINDING_TARGET,
@@ -31,37 +32,47 @@ import {
 export interface BackendDevice {
   name: string;
   type: "cpu" | "gpu" | "igpu" | "accel" | "meta";
+  /** The device's description (e.g. the GPU model, or an RPC server's endpoint). */
+  description: string;
+  /** Name of the device's buffer type, what a tensor override names (e.g. "CPU", "CUDA0"). */
+  bufferType: string;
 }
 
 const DEVICE_TYPES: BackendDevice["type"][] = ["cpu", "gpu", "igpu", "accel", "meta"];
 /** llama_load_mode (llama.h). */
 const LOAD_MODE = { NONE: 0, MMAP: 1 } as const;
 
-/** Options of Llama.loadModel. */
-export interface ModelOptions {
-  /** Layers to offload to the GPU (default: all when a GPU device exists, else 0). */
-  gpuLayers?: number;
+/** Options of Llama.loadModel: where the weights go (see ModelPlacement) and how the file is read. */
+export interface ModelOptions extends ModelPlacement {
   /** Memory-map the file (default: llama.cpp decides). */
   mmap?: boolean;
 }
 
 /** The loaded llama.cpp library. */
 export class Llama {
-  /** Backend devices ggml found after loading the backends. */
-  readonly devices: BackendDevice[];
-
   constructor(
     private readonly api: LlamaApi,
     readonly location: LibraryLocation,
     /** The CPU backend variant in use (undefined for a build without CPU variants). */
     readonly cpuVariant: CpuVariant | undefined,
-  ) {
+  ) {}
+
+  /** Backend devices ggml has now (RPC servers added later appear as devices too). */
+  get devices(): BackendDevice[] {
+    return this.deviceHandles().map(({ handle: _, ...device }) => device);
+  }
+
+  private deviceHandles(): (BackendDevice & PlacementDevice)[] {
+    const api = this.api;
     const count = Number(api.ggml_backend_dev_count());
-    this.devices = Array.from({ length: count }, (_, i) => {
-      const dev = api.ggml_backend_dev_get(i);
+    return Array.from({ length: count }, (_, i) => {
+      const handle = api.ggml_backend_dev_get(i);
       return {
-        name: api.ggml_backend_dev_name(dev) as string,
-        type: DEVICE_TYPES[api.ggml_backend_dev_type(dev) as number] ?? "accel",
+        name: api.ggml_backend_dev_name(handle) as string,
+        type: DEVICE_TYPES[api.ggml_backend_dev_type(handle) as number] ?? "accel",
+        description: api.ggml_backend_dev_description(handle) as string,
+        bufferType: api.ggml_backend_buft_name(api.ggml_backend_dev_buffer_type(handle)) as string,
+        handle,
       };
     });
   }
@@ -98,9 +109,15 @@ export class Llama {
     if (!existsSync(path)) throw new LlamaError(`model file ${path} does not exist`, "bad-model-file", path);
     validateGguf(path);
     const params = this.api.llama_model_default_params() as ModelParams;
-    params.n_gpu_layers = opts.gpuLayers ?? (this.hasGpu ? -1 : 0);
+    params.n_gpu_layers = this.hasGpu ? -1 : 0;
     if (opts.mmap !== undefined) params.load_mode = opts.mmap ? LOAD_MODE.MMAP : LOAD_MODE.NONE;
-    const handle = this.api.llama_model_load_from_file(path, params);
+    const release = applyPlacement(this.api, params, opts, this.deviceHandles());
+    let handle: unknown;
+    try {
+      handle = this.api.llama_model_load_from_file(path, params);
+    } finally {
+      release();
+    }
     if (!handle)
       throw new LlamaError(
         `llama.cpp failed to load model ${path} (RIO_LLAMA_LOG=1 shows its reason)`,
