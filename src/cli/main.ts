@@ -8,6 +8,7 @@ import * as convert from "./commands/convert.js";
 import * as evaluate from "./commands/eval.js";
 import * as info from "./commands/info.js";
 import * as makeTiny from "./commands/make-tiny.js";
+import * as plan from "./commands/plan.js";
 import * as render from "./commands/render.js";
 import * as run from "./commands/run.js";
 import * as serve from "./commands/serve.js";
@@ -25,6 +26,7 @@ const commands: Array<{ register(program: Command): void }> = [
   evaluate,
   info,
   makeTiny,
+  plan,
   render,
   run,
   serve,

@@ -26,3 +26,4 @@ export { PRE_TOKENIZER_PATTERNS, preTokenizerName } from "./pre-tokenizer.js";
 export { type ConversionRules, conversionRules } from "./rules.js";
 export { FILE_TYPE, QUANTS, type Quant, tensorType } from "./tensor-types.js";
 export { TokenType, tokenizerMetadata } from "./tokenizer-metadata.js";
+export { ggufTensorShapes } from "./shapes.js";
