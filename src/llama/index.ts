@@ -10,8 +10,8 @@ export { LlamaError, type LlamaErrorCode } from "./errors.js";
 export { type FileMap, mapFileRange } from "./file-map.js";
 export { inspectGguf, SUPPORTED_ARCHITECTURES, validateGguf } from "./gguf-check.js";
 export type { Grammar } from "./grammar.js";
-export { addLlamaLogListener } from "./log.js";
 export { type BackendDevice, Llama, loadLlama, type ModelOptions } from "./llama.js";
+export { addLlamaLogListener } from "./log.js";
 export {
   type ContextOptions,
   isQuantisedKv,
