@@ -59,7 +59,10 @@ function planned(source: string, quant: PlannedQuant) {
 }
 
 function within10(t: TestContext, label: string, predicted: number, actual: number): void {
-  if (actual === 0) return assert.equal(predicted, 0, `${label}: llama.cpp allocates none`);
+  if (actual === 0) {
+    assert.equal(predicted, 0, `${label}: llama.cpp allocates none`);
+    return;
+  }
   const error = Math.abs(predicted - actual) / actual;
   t.diagnostic(`${label}: predicted ${predicted}, llama.cpp ${actual} (${(error * 100).toFixed(2)}%)`);
   assert.ok(
