@@ -11,7 +11,9 @@ const allowed = {
   documents: [],
   tools: ["detection", "vision", "documents"],
   exec: [],
-  vision: ["llama", "checkpoint", "exec"],
+  native: [],
+  rpc: ["native", "llama"],
+  vision: ["llama", "checkpoint", "exec", "native"],
   audio: ["exec"],
   detection: ["vision"],
   reference: ["checkpoint", "vision"],
@@ -37,6 +39,8 @@ const allowed = {
     "detection",
     "documents",
     "audio",
+    "native",
+    "rpc",
   ],
 };
 

@@ -6,20 +6,20 @@ import { after, before, describe, it } from "node:test";
 import { type GgufKv, writeGguf } from "../../src/checkpoint/gguf/index.js";
 import type { LlamaModel } from "../../src/llama/index.js";
 import {
+  bundleCommit,
+  compileUnits,
+  findCompiler,
+  locateSourceBundle,
+  withBuildLock,
+} from "../../src/native/index.js";
+import {
   defaultMtmdCacheDir,
   ensureMtmdLibrary,
   openImageEncoder,
   type VisionError,
 } from "../../src/vision/index.js";
-import { withBuildLock } from "../../src/vision/native/build-lock.js";
-import { compileUnits, findCompiler } from "../../src/vision/native/compiler.js";
 import { loadMtmd } from "../../src/vision/native/mtmd-library.js";
-import {
-  bundleCommit,
-  locateSourceBundle,
-  MTMD_BINDING_COMMIT,
-  sourceUnits,
-} from "../../src/vision/native/mtmd-source.js";
+import { MTMD_BINDING_COMMIT, sourceUnits } from "../../src/vision/native/mtmd-source.js";
 import { checkMtmdLayouts, DEFAULT_MARKER } from "../../src/vision/native/structs.js";
 
 // The library is built into the default cache ($RIO_CACHE_DIR/mtmd when the harness sets one, as .ci/run
@@ -150,6 +150,7 @@ describe("libmtmd build pieces", () => {
     await assert.rejects(
       compileUnits({
         compiler,
+        target: "libmtmd",
         root,
         includeDirs: [],
         units: [
