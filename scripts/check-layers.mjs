@@ -12,7 +12,7 @@ const allowed = {
   tools: ["detection", "vision", "documents"],
   exec: [],
   native: [],
-  rpc: ["native", "llama"],
+  rpc: ["native", "llama", "checkpoint"],
   vision: ["llama", "checkpoint", "exec", "native"],
   audio: ["exec"],
   detection: ["vision"],

@@ -10,6 +10,7 @@ import * as info from "./commands/info.js";
 import * as makeTiny from "./commands/make-tiny.js";
 import * as plan from "./commands/plan.js";
 import * as render from "./commands/render.js";
+import * as rpcServer from "./commands/rpc-server.js";
 import * as run from "./commands/run.js";
 import * as serve from "./commands/serve.js";
 import * as tasks from "./commands/tasks.js";
@@ -28,6 +29,7 @@ const commands: Array<{ register(program: Command): void }> = [
   makeTiny,
   plan,
   render,
+  rpcServer,
   run,
   serve,
   tasks,

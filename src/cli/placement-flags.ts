@@ -1,10 +1,12 @@
 /**
  * @module Placement flags of every command that loads a model, spelled as llama.cpp's common arguments:
- * --gpu-layers, --split-mode, --main-gpu, --tensor-split, --override-tensor, --cpu-moe, --n-cpu-moe.
+ * --gpu-layers, --split-mode, --main-gpu, --tensor-split, --override-tensor, --cpu-moe, --n-cpu-moe, and
+ * --rpc (remote llama.cpp RPC servers whose devices take layers, registered before the model loads).
  */
 import { type Command, InvalidArgumentError } from "commander";
 import type { PlacementOptions } from "../engine/index.js";
 import { SPLIT_MODES, type SplitMode, type TensorOverride } from "../llama/index.js";
+import { parseEndpoints, useRpcServers } from "../rpc/index.js";
 import { integerParser, listOf, numberParser, oneOf } from "./parsers.js";
 
 /** The flags as commander stores them. */
@@ -16,6 +18,7 @@ export interface PlacementFlags {
   overrideTensor: TensorOverride[];
   cpuMoe?: boolean;
   nCpuMoe?: number;
+  rpc?: string[];
 }
 
 /** `PATTERN=BUFFER_TYPE` (llama.cpp's `--override-tensor`), collected in order. */
@@ -28,8 +31,12 @@ function overrideParser(value: string, previous: TensorOverride[]): TensorOverri
   return [...previous, { pattern: value.slice(0, eq), bufferType: value.slice(eq + 1) }];
 }
 
-/** Adds the placement flags to `command`. */
+/** Adds the placement flags to `command`; --rpc servers are checked and registered before its action. */
 export function addPlacementOptions(command: Command): Command {
+  command.hook("preAction", async (cmd) => {
+    const servers = (cmd.opts() as PlacementFlags).rpc;
+    if (servers) await useRpcServers(servers, { onProgress: (m) => process.stderr.write(`${m}\n`) });
+  });
   return command
     .option(
       "--gpu-layers <n>",

@@ -42,6 +42,7 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
     ggml_backend_dev_buffer_type: ggml.func("void *ggml_backend_dev_buffer_type(void *device)"),
     ggml_backend_buft_name: ggml.func("const char *ggml_backend_buft_name(void *buft)"),
     ggml_backend_register: ggml.func("void ggml_backend_register(void *reg)"),
+    ggml_backend_reg_dev_count: ggml.func("size_t ggml_backend_reg_dev_count(void *reg)"),
     ggml_backend_reg_by_name: ggml.func("void *ggml_backend_reg_by_name(const char *name)"),
     ggml_backend_reg_get_proc_address: ggml.func(
       "void *ggml_backend_reg_get_proc_address(void *reg, const char *name)",

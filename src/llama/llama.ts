@@ -19,6 +19,7 @@ import { installLogFilter } from "./log.js";
 import { LlamaModel } from "./model.js";
 import { applyPlacement, type ModelPlacement, type PlacementDevice } from "./placement.js";
 import { type LlamaQuant, quantizeFile, type RowDequantiser, rowDequantiser } from "./quantize.js";
+import { addRpcServer, startRpcServer } from "./rpc.js";
 import {
   BINDING_TARGET,
   type ContextParams,
@@ -80,6 +81,36 @@ export class Llama {
   /** True when a GPU (discrete or integrated) device is available. */
   get hasGpu(): boolean {
     return this.devices.some((d) => d.type === "gpu" || d.type === "igpu");
+  }
+
+  /**
+   * Adds the devices of llama.cpp RPC servers (host:port each, reachable: ggml aborts the process on one
+   * that is not) through the RPC backend module at `modulePath`; models loaded afterwards offload layers
+   * to them, RPC devices first. Returns the new devices.
+   */
+  addRpcServers(modulePath: string, endpoints: string[]): BackendDevice[] {
+    const before = new Set(this.devices.map((d) => d.name));
+    for (const endpoint of endpoints) addRpcServer(this.api, modulePath, endpoint);
+    return this.devices.filter((d) => !before.has(d.name));
+  }
+
+  /**
+   * Serves this machine's devices to llama.cpp RPC clients at `endpoint` (host:port) as tools/rpc's
+   * rpc-server does: the GPUs when there are any, else the CPU. Resolves only if the server stops.
+   */
+  serveRpc(
+    modulePath: string,
+    endpoint: string,
+    opts: { threads: number; cacheDir?: string },
+  ): Promise<void> {
+    const local = this.deviceHandles().filter((d) => !d.name.startsWith("RPC"));
+    const gpus = local.filter((d) => d.type !== "cpu");
+    const devices = (gpus.length > 0 ? gpus : local.filter((d) => d.type === "cpu")).map((d) => d.handle);
+    return startRpcServer(this.api, modulePath, endpoint, {
+      threads: opts.threads,
+      cacheDir: opts.cacheDir ?? null,
+      devices,
+    });
   }
 
   /** llama.cpp's description of the CPU features and backends it uses. */
