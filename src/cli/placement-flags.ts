@@ -58,6 +58,11 @@ export function addPlacementOptions(command: Command): Command {
     )
     .option("--cpu-moe", "keep all MoE expert weights in CPU memory")
     .option(
+      "--rpc <host:port,...>",
+      "llama.cpp RPC servers (rio rpc-server) whose devices take the model's layers, first",
+      parseEndpoints,
+    )
+    .option(
       "--n-cpu-moe <n>",
       "keep the MoE expert weights of the first N layers in CPU memory",
       integerParser(0),

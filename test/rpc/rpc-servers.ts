@@ -56,7 +56,8 @@ export async function startRpcServer(): Promise<RpcServerProcess> {
     child,
     output: () => output,
     stop: () => {
-      if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, "SIGKILL");
+      if (child.exitCode === null && child.signalCode === null && child.pid)
+        process.kill(child.pid, "SIGKILL");
     },
   };
 }
