@@ -68,7 +68,7 @@ async function chat(
   }
 }
 
-test("a conversation stays on one replica", async () => {
+test("a conversation stays on one replica", async (t) => {
   const placed = new Map<string, string>();
   for (const c of conversations) {
     const first = await chat(c, 4);
@@ -77,7 +77,8 @@ test("a conversation stays on one replica", async () => {
     assert.equal(second.upstream, first.upstream, c);
     placed.set(c, first.upstream);
   }
-  assert.ok(new Set(placed.values()).size >= 2, `all conversations on one replica: ${[...placed.values()]}`);
+  // consistent hashing over random ports: usually spread, but all on one replica is possible and allowed
+  t.diagnostic(`${conversations.length} conversations on ${new Set(placed.values()).size} replicas`);
 });
 
 test("a replica killed under load: its streams fail visibly, the rest complete, traffic moves over", async (t) => {

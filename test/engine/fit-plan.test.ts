@@ -140,3 +140,24 @@ test("Rio 3.5 Open at Q4_K_M: which machines fit at 32k and 256k", () => {
   assert.equal(small.fits, false);
   assert.match(small.reason ?? "", /exceed all memory/);
 });
+
+test("rio plan answers from the command line and names bad sizes", async () => {
+  const { execFileSync, spawnSync } = await import("node:child_process");
+  const cli = path.resolve(here, "../../src/cli/main.js");
+  const args = ["plan", "--model", rioOpen, "--quant", "q4_k_m", "--kv-type", "q8_0", "--ctx", "32768"];
+  const plan = JSON.parse(
+    execFileSync(process.execPath, [cli, ...args, "--gpus", "1x80G", "--ram", "256G", "--json"], {
+      encoding: "utf8",
+    }),
+  );
+  assert.equal(plan.fits, true);
+  assert.match(plan.flags.join(" "), /--n-cpu-moe \d+/);
+  const tooSmall = spawnSync(process.execPath, [cli, ...args, "--gpus", "1x80G", "--ram", "64G"], {
+    encoding: "utf8",
+  });
+  assert.equal(tooSmall.status, 2);
+  assert.match(tooSmall.stdout, /does not fit: .* exceed all memory/);
+  const bad = spawnSync(process.execPath, [cli, ...args, "--gpus", "2y80G"], { encoding: "utf8" });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /expected a size such as 80G, 80GB or 79.6GiB, got "2y80G"/);
+});
