@@ -31,11 +31,15 @@ function overrideParser(value: string, previous: TensorOverride[]): TensorOverri
   return [...previous, { pattern: value.slice(0, eq), bufferType: value.slice(eq + 1) }];
 }
 
-/** Adds the placement flags to `command`; --rpc servers are checked and registered before its action. */
-export function addPlacementOptions(command: Command): Command {
+/**
+ * Adds the placement flags to `command`; --rpc servers are checked and registered before its action,
+ * unless `rpcInProcess()` says this process must not touch them (rio serve's supervisor).
+ */
+export function addPlacementOptions(command: Command, rpcInProcess: () => boolean = () => true): Command {
   command.hook("preAction", async (cmd) => {
     const servers = (cmd.opts() as PlacementFlags).rpc;
-    if (servers) await useRpcServers(servers, { onProgress: (m) => process.stderr.write(`${m}\n`) });
+    if (servers && rpcInProcess())
+      await useRpcServers(servers, { onProgress: (m) => process.stderr.write(`${m}\n`) });
   });
   return command
     .option(

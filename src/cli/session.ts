@@ -36,11 +36,15 @@ export interface ModelFlags extends VisionFlags, PlacementFlags {
 }
 
 /** Adds the placement flags, --model, --quant, --ctx, --kv-type, --threads, --no-prefix-cache; `defaults.ctx` is remembered for openSession. */
-export function addModelOptions(command: Command, defaults: { ctx: number }): Command {
+export function addModelOptions(
+  command: Command,
+  defaults: { ctx: number },
+  rpcInProcess?: () => boolean,
+): Command {
   command.hook("preAction", (cmd) => {
     cmd.setOptionValue("defaultCtx", defaults.ctx);
   });
-  return addPlacementOptions(command)
+  return addPlacementOptions(command, rpcInProcess)
     .option("--model <path>", "Hugging Face folder or GGUF file (default: the embedded rio-nano)")
     .option(
       "--quant <type>",

@@ -1,23 +1,13 @@
 /** llama.cpp RPC servers (`rio rpc-server`) on loopback for tests: started as child processes, stopped by pid. */
 import { type ChildProcess, spawn } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freeLoopbackPort } from "../../src/cli/ports.js";
 import { checkReachable } from "../../src/rpc/index.js";
 
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.js");
+export { freeLoopbackPort as freePort };
 
-/** A free TCP port on loopback (the kernel picks one; a race with another process is possible but rare). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../src/cli/main.js");
 
 /** One running RPC server. */
 export interface RpcServerProcess {
@@ -29,7 +19,7 @@ export interface RpcServerProcess {
 
 /** Starts `rio rpc-server` on a free loopback port with one thread and waits until it accepts connections. */
 export async function startRpcServer(): Promise<RpcServerProcess> {
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const child = spawn(process.execPath, [cli, "rpc-server", "--port", String(port), "--threads", "1"], {
     stdio: ["ignore", "pipe", "pipe"],
   });

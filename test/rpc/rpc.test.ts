@@ -102,51 +102,86 @@ test("a tiny model split over two RPC servers gives the local logits, embedding 
   }
 });
 
-// ggml-rpc ends the client process when a server goes away (GGML_ABORT in ggml-rpc.cpp's
-// RPC_STATUS_ASSERT): a process using remote devices cannot survive a lost server, so it must run where a
-// supervisor restarts it (systemd Restart=, a Kubernetes pod, a replica behind the load balancer).
-// Checked here in a child process so the failure stays visible and this test process stays up.
-test("a lost RPC server ends the process using it with ggml's message", async () => {
+// ggml-rpc ends the process that uses a lost server (GGML_ABORT in ggml-rpc.cpp's RPC_STATUS_ASSERT), so
+// rio serve --rpc runs the engine in a child: a lost RPC server ends that child, not the server.
+test("rio serve --rpc: a lost RPC server fails the request visibly and the server stays up", async () => {
   const server = await startRpcServer();
   servers.push(server);
-  const script = path.join(root, "lost-server.mjs");
-  const engineIndex = path.resolve(import.meta.dirname, "../../src/engine/index.js");
-  const rpcIndex = path.resolve(import.meta.dirname, "../../src/rpc/index.js");
-  fs.writeFileSync(
-    script,
-    `import { loadModel, createEngine } from ${JSON.stringify(engineIndex)};
-import { useRpcServers } from ${JSON.stringify(rpcIndex)};
-await useRpcServers([${JSON.stringify(server.endpoint)}]);
-const model = loadModel(${JSON.stringify(dir)}, { quant: "f32" });
-const engine = createEngine(model, { ctx: 256, prefixCache: false });
-const seq = engine.openSequence();
-await engine.step([{ seq, tokens: [300, 301], logits: "none" }]);
-process.stdout.write("decoded\\n");
-await new Promise((r) => process.stdin.once("data", r));
-await engine.step([{ seq, tokens: [302] }]);
-process.stdout.write("survived\\n");
-`,
-  );
+  const port = await freePort();
   const { spawn } = await import("node:child_process");
-  const child = spawn(process.execPath, [script], { stdio: ["pipe", "pipe", "pipe"], env: process.env });
-  let stdout = "";
+  const cli = path.resolve(import.meta.dirname, "../../src/cli/main.js");
+  const serve = spawn(
+    process.execPath,
+    [
+      cli,
+      "serve",
+      "--model",
+      dir,
+      "--rpc",
+      server.endpoint,
+      "--port",
+      String(port),
+      "--no-speech",
+      "--ctx",
+      "4096",
+    ],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
   let stderr = "";
-  child.stdout.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d) => {
+  serve.stderr.on("data", (d) => {
     stderr += d;
   });
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  while (!stdout.includes("decoded") && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-  assert.match(stdout, /decoded/, stderr);
-  server.stop();
-  await new Promise((r) => server.child.once("exit", r));
-  child.stdin.write("go\n");
-  const { signal } = await exited;
-  assert.doesNotMatch(stdout, /survived/);
-  assert.equal(signal, "SIGABRT");
-  assert.match(stderr, /Remote RPC server crashed or returned malformed response/);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      const health = await fetch(`${url}/health`).catch(() => undefined);
+      if (health?.ok) break;
+      assert.ok(i < 240 && serve.exitCode === null, `rio serve never became healthy: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const response = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "tiny",
+        messages: [{ role: "user", content: "Hi" }],
+        max_tokens: 3000,
+        stream: true,
+      }),
+    });
+    assert.equal(response.status, 200);
+    let text = "";
+    let failure = "";
+    try {
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        text += Buffer.from(chunk).toString("utf8");
+        if (text.includes("data: ") && server.child.exitCode === null && server.child.signalCode === null)
+          server.stop();
+      }
+    } catch (e) {
+      failure = (e as Error).message;
+    }
+    assert.doesNotMatch(text, /data: \[DONE\]/, "the stream completed although its RPC server was lost");
+    assert.ok(failure || !text.includes("[DONE]"));
+    // the supervisor is still there and says the engine is not running
+    let health = 0;
+    for (let i = 0; i < 40 && health !== 503; i++) {
+      health = (await fetch(`${url}/health`)).status;
+      if (health !== 503) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(health, 503);
+    const next = await fetch(`${url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "tiny", messages: [{ role: "user", content: "Hi" }], max_tokens: 4 }),
+    });
+    assert.equal(next.status, 503);
+    assert.match(JSON.stringify(await next.json()), /the engine is not running \(the engine process ended/);
+    assert.equal(serve.exitCode, null);
+    assert.match(stderr, /Remote RPC server crashed or returned malformed response/);
+  } finally {
+    const exited = new Promise((r) => serve.once("exit", r));
+    serve.kill("SIGTERM");
+    await exited;
+  }
 });
