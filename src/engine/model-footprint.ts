@@ -73,10 +73,11 @@ export function modelFootprint(source: string, quant = "q8_0"): ModelFootprint {
   if (fs.statSync(source).isDirectory()) return fromConfig(source, loadTextConfig(source), quant);
   if (path.basename(source).endsWith(".json"))
     return fromConfig(source, loadTextConfig(path.dirname(source)), quant);
-  return fromGguf(readGguf(source));
+  return ggufFootprint(readGguf(source));
 }
 
-function fromGguf(gguf: GgufFile): ModelFootprint {
+/** The footprint of an opened GGUF file (exact tensor sizes from its directory). */
+export function ggufFootprint(gguf: GgufFile): ModelFootprint {
   const arch = String(ggufMetadataValue(gguf, "general.architecture"));
   const meta = (key: string) => ggufMetadataValue(gguf, `${arch}.${key}`);
   const num = (key: string, fallback?: number): number => {

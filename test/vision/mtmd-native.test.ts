@@ -10,6 +10,7 @@ import {
   compileUnits,
   findCompiler,
   locateSourceBundle,
+  type NativeBuildError,
   withBuildLock,
 } from "../../src/native/index.js";
 import {
@@ -160,7 +161,7 @@ describe("libmtmd build pieces", () => {
         outDir: root,
         jobs: 2,
       }),
-      (e: VisionError) =>
+      (e: NativeBuildError) =>
         e.code === "compile-failed" &&
         e.file === "bad.cpp" &&
         e.message.startsWith("compiling bad.cpp for libmtmd failed") &&
@@ -172,7 +173,7 @@ describe("libmtmd build pieces", () => {
     await withEnv({ CXX: "/nonexistent/rio-c++" }, () =>
       assert.rejects(
         findCompiler(),
-        (e: VisionError) =>
+        (e: NativeBuildError) =>
           e.code === "compiler-not-found" &&
           /CXX=\/nonexistent\/rio-c\+\+ cannot be run.*install g\+\+/.test(e.message),
       ),
