@@ -145,7 +145,7 @@ function recurrentLayers(nLayer: number, explicit: unknown, interval: unknown): 
 
 function fromConfig(source: string, config: TextConfig, quant: string): ModelFootprint {
   const { architecture, tensors } = ggufTensorShapes(config, source);
-  const typeOf = tensorTyper(quant, config.num_hidden_layers, config.tie_word_embeddings);
+  const typeOf = tensorTyper(quant, config.num_hidden_layers, config.tie_word_embeddings, config.num_experts);
   const c = config;
   const recurrent =
     c.layer_types?.map((t) => t === "linear_attention") ?? new Array(c.num_hidden_layers).fill(false);

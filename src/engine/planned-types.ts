@@ -32,6 +32,7 @@ export function tensorTyper(
   quant: string,
   nLayer: number,
   tiedEmbeddings: boolean,
+  nExpert = 0,
 ): (name: string, shape: number[]) => number {
   if (!(PLANNED_QUANTS as readonly string[]).includes(quant))
     throw new EngineError(
@@ -49,8 +50,12 @@ export function tensorTyper(
     if (name === "output.weight" || (tiedEmbeddings && name === "token_embd.weight")) type = GgmlType.Q6_K;
     else if (/attn_(v|qkv)\.weight$/.test(name)) {
       if (useMoreBits(attnV, nLayer)) type = GgmlType.Q6_K;
+      // llama.cpp's special case for 8-expert models (Mixtral): attention K and V in Q8_0, output in Q5_K
+      if (nExpert === 8) type = GgmlType.Q8_0;
       attnV++;
-    } else if (name.includes("ffn_down") && useMoreBits(layer, nLayer)) type = GgmlType.Q6_K;
+    } else if (nExpert === 8 && name.endsWith("attn_k.weight")) type = GgmlType.Q8_0;
+    else if (nExpert === 8 && name.endsWith("attn_output.weight")) type = GgmlType.Q5_K;
+    else if (name.includes("ffn_down") && useMoreBits(layer, nLayer)) type = GgmlType.Q6_K;
     if (shape[shape.length - 1] % 256 !== 0) type = K_FALLBACK[type] ?? type;
     // Q5_0 / Q5_1 need whole 32-value blocks, else llama.cpp keeps F16
     if (shape[shape.length - 1] % 32 !== 0) type = GgmlType.F16;

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { after, before, type TestContext, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type ModelType, makeTinyModel, readGguf } from "../../src/checkpoint/index.js";
+import { parseSize } from "../../src/cli/commands/plan.js";
 import { loadModel, modelFootprint, type PlannedQuant, planFit } from "../../src/engine/index.js";
 import { addLlamaLogListener, loadLlama } from "../../src/llama/index.js";
 import { writeShapedGguf } from "./shaped-gguf.js";
@@ -84,18 +85,32 @@ function compare(t: TestContext, label: string, gguf: string, configDir: string,
   }
 }
 
-for (const [arch, quant] of [
-  ["qwen3", "q8_0"],
-  ["qwen3_5_moe", "q8_0"],
-  ["qwen3_5_moe", "q4_k_m"],
-] as [ModelType, PlannedQuant][]) {
-  test(`tiny ${arch} at ${quant}: plan within 10% of llama.cpp`, (t) => {
-    const dir = path.join(root, `${arch}-${quant}`);
-    makeTinyModel({ arch, out: dir, seed: 2 });
+// rows of 256 values take K-quant blocks (smaller ones fall back): the wide case checks llama.cpp's
+// Q4_K_M type choices (Q6_K for attention V and ffn_down of "more bits" layers, Q4_K elsewhere)
+const WIDE = {
+  hidden_size: 256,
+  moe_intermediate_size: 256,
+  shared_expert_intermediate_size: 256,
+  num_hidden_layers: 4,
+  num_experts: 16,
+  head_dim: 64,
+  linear_key_head_dim: 64,
+  linear_value_head_dim: 64,
+};
+for (const [arch, quant, overrides] of [
+  ["qwen3", "q8_0", {}],
+  ["qwen3_5_moe", "q8_0", {}],
+  ["qwen3_5_moe", "q4_k_m", {}],
+  ["qwen3_5_moe", "q4_k_m", WIDE],
+] as [ModelType, PlannedQuant, Record<string, number>][]) {
+  const label = `${arch}${overrides === WIDE ? " (256-wide, 16 experts)" : ""}`;
+  test(`tiny ${label} at ${quant}: plan within 10% of llama.cpp`, (t) => {
+    const dir = path.join(root, `${arch}-${quant}-${Object.keys(overrides).length}`);
+    makeTinyModel({ arch, out: dir, seed: 2, overrides });
     const model = loadModel(dir, { quant });
     const gguf = model.gguf.path;
     model.free();
-    compare(t, `tiny ${arch} ${quant}`, gguf, dir, quant);
+    compare(t, `tiny ${label} ${quant}`, gguf, dir, quant);
   });
 }
 
@@ -157,7 +172,7 @@ test("rio plan answers from the command line and names bad sizes", async () => {
   });
   assert.equal(tooSmall.status, 2);
   assert.match(tooSmall.stdout, /does not fit: .* exceed all memory/);
-  const bad = spawnSync(process.execPath, [cli, ...args, "--gpus", "2y80G"], { encoding: "utf8" });
-  assert.notEqual(bad.status, 0);
-  assert.match(bad.stderr, /expected a size such as 80G, 80GB or 79.6GiB, got "2y80G"/);
+  assert.throws(() => parseSize("2y80G"), /expected a size such as 80G, 80GB or 79.6GiB, got "2y80G"/);
+  assert.equal(parseSize("80G"), 80e9);
+  assert.equal(parseSize("1.5GiB"), 1.5 * 2 ** 30);
 });
