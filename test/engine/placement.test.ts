@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { after, before, test } from "node:test";
 import { makeTinyModel } from "../../src/checkpoint/index.js";
 import { createEngine, loadModel } from "../../src/engine/index.js";
+import { addLlamaLogListener } from "../../src/llama/index.js";
 import { engineLogits } from "../conformance/harness.js";
 
 let root: string;
@@ -26,8 +27,14 @@ after(() => fs.rmSync(root, { recursive: true, force: true }));
 
 test("expert overrides to CPU are accepted and give the same logits", async () => {
   const tokens = [300, 301, 302, 303, 304];
+  let log = "";
   const run = async (opts: Parameters<typeof loadModel>[1]) => {
+    log = "";
+    const stop = addLlamaLogListener((text) => {
+      log += text;
+    });
     const model = loadModel(moeDir, { quant: "f16", ...opts });
+    stop();
     const engine = createEngine(model, { ctx: 64, kvType: "f32", prefixCache: false });
     try {
       return await engineLogits(engine, tokens);
@@ -44,6 +51,12 @@ test("expert overrides to CPU are accepted and give the same logits", async () =
   ]) {
     const placed = await run(opts);
     assert.deepEqual(placed.at(-1), plain.at(-1), JSON.stringify(opts));
+    // llama.cpp read the override array: it reports each expert tensor it placed by pattern
+    assert.match(
+      log,
+      /tensor blk\.0\.ffn_up_exps\.weight \(.*\) buffer type overridden to CPU/,
+      JSON.stringify(opts),
+    );
   }
 });
 
