@@ -13,6 +13,21 @@ import { freeLoopbackPort } from "./ports.js";
 export const SERVE_CHILD_ENV = "RIO_SERVE_CHILD";
 
 const MAX_BACKOFF_MS = 30_000;
+/** How often, and how patiently, the running engine's /health is asked (its event loop must answer). */
+const LIVENESS_EVERY_MS = 2_000;
+const LIVENESS_TIMEOUT_MS = 5_000;
+
+/** Whether the child's /health answers 200 within `timeoutMs`. */
+function healthy(port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const req = http.get({ host: "127.0.0.1", port, path: "/health", timeout: timeoutMs }, (r) => {
+      r.resume();
+      resolve(r.statusCode === 200);
+    });
+    req.once("timeout", () => req.destroy());
+    req.once("error", () => resolve(false));
+  });
+}
 
 function jsonError(res: http.ServerResponse, status: number, message: string): void {
   if (res.headersSent) {
@@ -60,23 +75,23 @@ export async function superviseServe(host: string, port: number): Promise<void> 
       restart = setTimeout(() => void start(), backoff);
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     });
+    const alive = () => proc.exitCode === null && proc.signalCode === null && !stopping;
     // ready once the child's /health answers
     for (;;) {
-      if (proc.exitCode !== null || proc.signalCode !== null || stopping) return;
-      const ok = await new Promise<boolean>((resolve) => {
-        http
-          .get({ host: "127.0.0.1", port: childPort, path: "/health" }, (r) => {
-            r.resume();
-            resolve(r.statusCode === 200);
-          })
-          .once("error", () => resolve(false));
-      });
-      if (ok && child === proc) {
-        ready = true;
-        backoff = 1000;
-        return;
-      }
+      if (!alive()) return;
+      if ((await healthy(childPort, 1000)) && child === proc) break;
       await new Promise((r) => setTimeout(r, 250));
+    }
+    ready = true;
+    backoff = 1000;
+    // liveness: an engine whose event loop stops answering (seen once after a lost RPC server: every
+    // thread waiting, no abort) is killed, so its requests fail visibly and it is restarted
+    while (alive()) {
+      await new Promise((r) => setTimeout(r, LIVENESS_EVERY_MS));
+      if (alive() && !(await healthy(childPort, LIVENESS_TIMEOUT_MS)) && alive()) {
+        log(`the engine did not answer /health within ${LIVENESS_TIMEOUT_MS / 1000} s; killing it`);
+        proc.kill("SIGKILL");
+      }
     }
   };
 

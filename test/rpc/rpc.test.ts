@@ -165,7 +165,7 @@ test("rio serve --rpc: a lost RPC server fails the request visibly and the serve
     assert.ok(failure || !text.includes("[DONE]"));
     // the supervisor is still there and says the engine is not running
     let health = 0;
-    for (let i = 0; i < 40 && health !== 503; i++) {
+    for (let i = 0; i < 80 && health !== 503; i++) {
       health = (await fetch(`${url}/health`)).status;
       if (health !== 503) await new Promise((r) => setTimeout(r, 250));
     }
@@ -178,7 +178,8 @@ test("rio serve --rpc: a lost RPC server fails the request visibly and the serve
     assert.equal(next.status, 503);
     assert.match(JSON.stringify(await next.json()), /the engine is not running \(the engine process ended/);
     assert.equal(serve.exitCode, null);
-    assert.match(stderr, /Remote RPC server crashed or returned malformed response/);
+    // ggml-rpc aborts the engine; should the engine hang instead, the supervisor's liveness probe kills it
+    assert.match(stderr, /Remote RPC server crashed or returned malformed response|did not answer \/health/);
   } finally {
     const exited = new Promise((r) => serve.once("exit", r));
     serve.kill("SIGTERM");
