@@ -11,7 +11,9 @@ const allowed = {
   documents: [],
   tools: ["detection", "vision", "documents"],
   exec: [],
-  vision: ["llama", "checkpoint", "exec"],
+  native: [],
+  rpc: ["native", "llama", "checkpoint"],
+  vision: ["llama", "checkpoint", "exec", "native"],
   audio: ["exec"],
   detection: ["vision"],
   reference: ["checkpoint", "vision"],
@@ -50,6 +52,8 @@ const allowed = {
     "documents",
     "audio",
     "guardrails",
+    "native",
+    "rpc",
   ],
 };
 

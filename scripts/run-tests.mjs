@@ -17,11 +17,11 @@ const testFiles = (dir) =>
   });
 
 run("npm", ["run", "-s", "build"]);
-// test files give themselves fresh RIO_CACHE_DIRs; libmtmd (a minute to build) is shared by all of them
-process.env.RIO_MTMD_CACHE_DIR ||= join(
-  process.env.RIO_CACHE_DIR || join(homedir(), ".cache", "rio"),
-  "mtmd",
-);
+// test files give themselves fresh RIO_CACHE_DIRs; libmtmd (a minute to build) and the RPC backend are
+// shared by all of them
+const cacheRoot = process.env.RIO_CACHE_DIR || join(homedir(), ".cache", "rio");
+process.env.RIO_MTMD_CACHE_DIR ||= join(cacheRoot, "mtmd");
+process.env.RIO_RPC_CACHE_DIR ||= join(cacheRoot, "rpc");
 const only = process.argv.slice(2);
 run(process.execPath, [
   "--test",

@@ -8,7 +8,9 @@ import * as convert from "./commands/convert.js";
 import * as evaluate from "./commands/eval.js";
 import * as info from "./commands/info.js";
 import * as makeTiny from "./commands/make-tiny.js";
+import * as plan from "./commands/plan.js";
 import * as render from "./commands/render.js";
+import * as rpcServer from "./commands/rpc-server.js";
 import * as run from "./commands/run.js";
 import * as serve from "./commands/serve.js";
 import * as tasks from "./commands/tasks.js";
@@ -25,7 +27,9 @@ const commands: Array<{ register(program: Command): void }> = [
   evaluate,
   info,
   makeTiny,
+  plan,
   render,
+  rpcServer,
   run,
   serve,
   tasks,

@@ -17,11 +17,12 @@ import {
 import type { ImageEncoder } from "../vision/index.js";
 import { DEFAULT_MODEL_NOTICE, defaultModelDir } from "./default-model.js";
 import { integerParser, oneOf } from "./parsers.js";
+import { addPlacementOptions, type PlacementFlags, placementFromFlags } from "./placement-flags.js";
 import { tensorProgress } from "./progress.js";
 import type { VisionFlags } from "./vision.js";
 
 /** Flags of every command that loads a model. */
-export interface ModelFlags extends VisionFlags {
+export interface ModelFlags extends VisionFlags, PlacementFlags {
   model?: string;
   quant: ModelQuant;
   /** Absent: `defaultCtx`, lowered to the model's maximum for a single sequence. */
@@ -34,12 +35,16 @@ export interface ModelFlags extends VisionFlags {
   prefixCache?: boolean;
 }
 
-/** Adds --model, --quant, --ctx, --kv-type, --threads, --no-prefix-cache; `defaults.ctx` is remembered for openSession. */
-export function addModelOptions(command: Command, defaults: { ctx: number }): Command {
+/** Adds the placement flags, --model, --quant, --ctx, --kv-type, --threads, --no-prefix-cache; `defaults.ctx` is remembered for openSession. */
+export function addModelOptions(
+  command: Command,
+  defaults: { ctx: number },
+  rpcInProcess?: () => boolean,
+): Command {
   command.hook("preAction", (cmd) => {
     cmd.setOptionValue("defaultCtx", defaults.ctx);
   });
-  return command
+  return addPlacementOptions(command, rpcInProcess)
     .option("--model <path>", "Hugging Face folder or GGUF file (default: the embedded rio-nano)")
     .option(
       "--quant <type>",
@@ -91,6 +96,7 @@ export function openSession(
   let model: RioModel;
   try {
     model = loadModel(source, {
+      ...placementFromFlags(flags),
       quant: flags.quant,
       onConvertProgress: opts.quiet ? undefined : progress.update,
     });

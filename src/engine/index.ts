@@ -7,6 +7,7 @@ export { checkContextLength, checkKvType, type TrainedContext, trainedContext } 
 export { convertCheckpoint, MODEL_QUANTS, type ModelQuant } from "./convert-checkpoint.js";
 export { Engine, type EngineConfig } from "./engine.js";
 export { EngineError, type EngineErrorCode } from "./errors.js";
+export { type DeviceLoad, type FitPlan, type FitRequest, gib, planFit } from "./fit-plan.js";
 export { tokenizerFromGguf } from "./gguf-tokenizer.js";
 export {
   createEngine,
@@ -16,6 +17,15 @@ export {
   type RioModel,
 } from "./load-model.js";
 export { checkMemory, estimateMemory } from "./memory-estimate.js";
+export {
+  kvBytesPerPosition,
+  type ModelFootprint,
+  modelFootprint,
+  recurrentBytesPerSequence,
+  type TensorFootprint,
+} from "./model-footprint.js";
+export { EXPERT_TENSORS, type PlacementOptions, tensorOverrides } from "./placement.js";
+export { PLANNED_QUANTS, type PlannedQuant } from "./planned-types.js";
 export type { PrefixCacheOptions, PrefixCacheStats } from "./prefix-cache.js";
 export {
   type PrefillOptions,

@@ -19,11 +19,12 @@ import { convertCheckpoint, type ModelQuant } from "./convert-checkpoint.js";
 import { Engine } from "./engine.js";
 import { tokenizerFromGguf } from "./gguf-tokenizer.js";
 import { checkMemory } from "./memory-estimate.js";
+import { type PlacementOptions, tensorOverrides } from "./placement.js";
 import type { PrefixCacheOptions } from "./prefix-cache.js";
 import { TokenEmbeddings } from "./token-embeddings.js";
 
-/** Options of loadModel. */
-export interface LoadModelOptions {
+/** Options of loadModel; the placement fields say where the weights go (default: all on the GPU if any). */
+export interface LoadModelOptions extends PlacementOptions {
   /**
    * Quantisation used when converting a Hugging Face folder (default q8_0): one of Rio's own types or a
    * llama.cpp K-quant preset such as q4_k_m. Ignored for GGUF files.
@@ -31,8 +32,6 @@ export interface LoadModelOptions {
   quant?: ModelQuant;
   /** GPU use: "auto" picks a CUDA/Vulkan build when one is installed and finds a device. */
   gpu?: GpuPreference;
-  /** Layers offloaded to the GPU (default: all when a GPU is used). */
-  gpuLayers?: number;
   /** Called while a Hugging Face folder is converted (first load only). */
   onConvertProgress?: (done: number, total: number) => void;
 }
@@ -75,7 +74,13 @@ export function loadModel(pathOrDir: string, opts: LoadModelOptions = {}): RioMo
   const isFolder = fs.statSync(pathOrDir).isDirectory();
   const tokenizer = isFolder ? RioTokenizer.fromDir(pathOrDir) : tokenizerFromGguf(gguf);
   const embeddings = new TokenEmbeddings(gguf, (type) => library.rowDequantiser(type));
-  const llama = library.loadModel(ggufPath, { gpuLayers: opts.gpuLayers });
+  const llama = library.loadModel(ggufPath, {
+    gpuLayers: opts.gpuLayers,
+    splitMode: opts.splitMode,
+    mainGpu: opts.mainGpu,
+    tensorSplit: opts.tensorSplit,
+    overrides: tensorOverrides(opts, gguf),
+  });
   return {
     source: pathOrDir,
     gguf,

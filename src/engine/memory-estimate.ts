@@ -5,33 +5,22 @@
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
-import { type GgufFile, ggufMetadataValue } from "../checkpoint/index.js";
-import { KV_TYPE_LAYOUT, type KvType } from "../llama/index.js";
+import type { GgufFile } from "../checkpoint/index.js";
+import type { KvType } from "../llama/index.js";
 import { EngineError } from "./errors.js";
+import { ggufFootprint, kvBytesPerPosition } from "./model-footprint.js";
 
 /**
- * Bytes of weights (the file) and of the KV cache for nCtx positions of `kvType` (all layers: an upper
- * bound for hybrids, whose linear-attention layers keep a fixed state instead).
+ * Bytes of weights (the file) and of the KV cache for nCtx positions of `kvType` (the attention layers
+ * only: a hybrid's linear-attention layers keep a small per-sequence state instead).
  */
 export function estimateMemory(
   gguf: GgufFile,
   nCtx: number,
   kvType: KvType,
 ): { weights: number; kvCache: number } {
-  const arch = String(ggufMetadataValue(gguf, "general.architecture"));
-  const num = (key: string, fallback = 0) => Number(ggufMetadataValue(gguf, `${arch}.${key}`) ?? fallback);
-  const layers = num("block_count");
-  const headsKv = num("attention.head_count_kv", num("attention.head_count"));
-  const headDim = num("embedding_length") / Math.max(1, num("attention.head_count"));
-  const keyLength = num("attention.key_length", headDim);
-  const valueLength = num("attention.value_length", headDim);
-  // a quantised row is stored in blocks (q8_0: 34 bytes per 32 values); a partial block still takes one
-  const { values, bytes } = KV_TYPE_LAYOUT[kvType];
-  const rowBytes = (n: number) => Math.ceil(n / values) * bytes;
-  return {
-    weights: fs.statSync(gguf.path).size,
-    kvCache: layers * nCtx * (rowBytes(headsKv * keyLength) + rowBytes(headsKv * valueLength)),
-  };
+  const perPosition = kvBytesPerPosition(ggufFootprint(gguf), kvType).reduce((a, b) => a + b, 0);
+  return { weights: fs.statSync(gguf.path).size, kvCache: perPosition * nCtx };
 }
 
 /** Throws a clear error when the estimate exceeds the machine's memory. */

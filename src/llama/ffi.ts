@@ -38,6 +38,11 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
     ggml_backend_dev_get: ggml.func("void *ggml_backend_dev_get(size_t index)"),
     ggml_backend_dev_type: ggml.func("int ggml_backend_dev_type(void *device)"),
     ggml_backend_dev_name: ggml.func("const char *ggml_backend_dev_name(void *device)"),
+    ggml_backend_dev_description: ggml.func("const char *ggml_backend_dev_description(void *device)"),
+    ggml_backend_dev_buffer_type: ggml.func("void *ggml_backend_dev_buffer_type(void *device)"),
+    ggml_backend_buft_name: ggml.func("const char *ggml_backend_buft_name(void *buft)"),
+    ggml_backend_register: ggml.func("void ggml_backend_register(void *reg)"),
+    ggml_backend_reg_dev_count: ggml.func("size_t ggml_backend_reg_dev_count(void *reg)"),
     ggml_backend_reg_by_name: ggml.func("void *ggml_backend_reg_by_name(const char *name)"),
     ggml_backend_reg_get_proc_address: ggml.func(
       "void *ggml_backend_reg_get_proc_address(void *reg, const char *name)",
@@ -54,6 +59,8 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
     llama_log_set: llama.func("llama_log_set", "void", [logCallbackPtr, "void *"]),
     llama_print_system_info: llama.func("const char *llama_print_system_info()"),
     llama_max_parallel_sequences: llama.func("size_t llama_max_parallel_sequences()"),
+    llama_max_devices: llama.func("size_t llama_max_devices()"),
+    llama_max_tensor_buft_overrides: llama.func("size_t llama_max_tensor_buft_overrides()"),
     llama_model_default_params: llama.func("llama_model_default_params", LlamaModelParams, []),
     llama_context_default_params: llama.func("llama_context_default_params", LlamaContextParams, []),
 
@@ -78,6 +85,7 @@ export function bindLibraries(ggmlPath: string, llamaPath: string) {
     llama_model_n_embd: llama.func("int32_t llama_model_n_embd(void *model)"),
     llama_model_n_embd_inp: llama.func("int32_t llama_model_n_embd_inp(void *model)"),
     llama_model_n_layer: llama.func("int32_t llama_model_n_layer(void *model)"),
+    llama_model_size: llama.func("uint64_t llama_model_size(void *model)"),
     llama_model_is_recurrent: llama.func("bool llama_model_is_recurrent(void *model)"),
     llama_model_is_hybrid: llama.func("bool llama_model_is_hybrid(void *model)"),
     llama_model_meta_val_str: llama.func(

@@ -11,6 +11,7 @@ export { type FileMap, mapFileRange } from "./file-map.js";
 export { inspectGguf, SUPPORTED_ARCHITECTURES, validateGguf } from "./gguf-check.js";
 export type { Grammar } from "./grammar.js";
 export { type BackendDevice, Llama, loadLlama, type ModelOptions } from "./llama.js";
+export { addLlamaLogListener } from "./log.js";
 export {
   type ContextOptions,
   isQuantisedKv,
@@ -19,4 +20,5 @@ export {
   type KvType,
   type LlamaModel,
 } from "./model.js";
+export { type ModelPlacement, SPLIT_MODES, type SplitMode, type TensorOverride } from "./placement.js";
 export { isLlamaQuant, LLAMA_QUANTS, type LlamaQuant, type RowDequantiser } from "./quantize.js";

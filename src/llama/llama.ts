@@ -17,7 +17,9 @@ import { bindLibraries, type LlamaApi } from "./ffi.js";
 import { validateGguf } from "./gguf-check.js";
 import { installLogFilter } from "./log.js";
 import { LlamaModel } from "./model.js";
+import { applyPlacement, type ModelPlacement, type PlacementDevice } from "./placement.js";
 import { type LlamaQuant, quantizeFile, type RowDequantiser, rowDequantiser } from "./quantize.js";
+import { addRpcServer, startRpcServer } from "./rpc.js";
 import {
   BINDING_TARGET,
   type ContextParams,
@@ -31,37 +33,47 @@ import {
 export interface BackendDevice {
   name: string;
   type: "cpu" | "gpu" | "igpu" | "accel" | "meta";
+  /** The device's description (e.g. the GPU model, or an RPC server's endpoint). */
+  description: string;
+  /** Name of the device's buffer type, what a tensor override names (e.g. "CPU", "CUDA0"). */
+  bufferType: string;
 }
 
 const DEVICE_TYPES: BackendDevice["type"][] = ["cpu", "gpu", "igpu", "accel", "meta"];
 /** llama_load_mode (llama.h). */
 const LOAD_MODE = { NONE: 0, MMAP: 1 } as const;
 
-/** Options of Llama.loadModel. */
-export interface ModelOptions {
-  /** Layers to offload to the GPU (default: all when a GPU device exists, else 0). */
-  gpuLayers?: number;
+/** Options of Llama.loadModel: where the weights go (see ModelPlacement) and how the file is read. */
+export interface ModelOptions extends ModelPlacement {
   /** Memory-map the file (default: llama.cpp decides). */
   mmap?: boolean;
 }
 
 /** The loaded llama.cpp library. */
 export class Llama {
-  /** Backend devices ggml found after loading the backends. */
-  readonly devices: BackendDevice[];
-
   constructor(
     private readonly api: LlamaApi,
     readonly location: LibraryLocation,
     /** The CPU backend variant in use (undefined for a build without CPU variants). */
     readonly cpuVariant: CpuVariant | undefined,
-  ) {
+  ) {}
+
+  /** Backend devices ggml has now (RPC servers added later appear as devices too). */
+  get devices(): BackendDevice[] {
+    return this.deviceHandles().map(({ handle: _, ...device }) => device);
+  }
+
+  private deviceHandles(): (BackendDevice & PlacementDevice)[] {
+    const api = this.api;
     const count = Number(api.ggml_backend_dev_count());
-    this.devices = Array.from({ length: count }, (_, i) => {
-      const dev = api.ggml_backend_dev_get(i);
+    return Array.from({ length: count }, (_, i) => {
+      const handle = api.ggml_backend_dev_get(i);
       return {
-        name: api.ggml_backend_dev_name(dev) as string,
-        type: DEVICE_TYPES[api.ggml_backend_dev_type(dev) as number] ?? "accel",
+        name: api.ggml_backend_dev_name(handle) as string,
+        type: DEVICE_TYPES[api.ggml_backend_dev_type(handle) as number] ?? "accel",
+        description: api.ggml_backend_dev_description(handle) as string,
+        bufferType: api.ggml_backend_buft_name(api.ggml_backend_dev_buffer_type(handle)) as string,
+        handle,
       };
     });
   }
@@ -69,6 +81,36 @@ export class Llama {
   /** True when a GPU (discrete or integrated) device is available. */
   get hasGpu(): boolean {
     return this.devices.some((d) => d.type === "gpu" || d.type === "igpu");
+  }
+
+  /**
+   * Adds the devices of llama.cpp RPC servers (host:port each, reachable: ggml aborts the process on one
+   * that is not) through the RPC backend module at `modulePath`; models loaded afterwards offload layers
+   * to them, RPC devices first. Returns the new devices.
+   */
+  addRpcServers(modulePath: string, endpoints: string[]): BackendDevice[] {
+    const before = new Set(this.devices.map((d) => d.name));
+    for (const endpoint of endpoints) addRpcServer(this.api, modulePath, endpoint);
+    return this.devices.filter((d) => !before.has(d.name));
+  }
+
+  /**
+   * Serves this machine's devices to llama.cpp RPC clients at `endpoint` (host:port) as tools/rpc's
+   * rpc-server does: the GPUs when there are any, else the CPU. Resolves only if the server stops.
+   */
+  serveRpc(
+    modulePath: string,
+    endpoint: string,
+    opts: { threads: number; cacheDir?: string },
+  ): Promise<void> {
+    const local = this.deviceHandles().filter((d) => !d.name.startsWith("RPC"));
+    const gpus = local.filter((d) => d.type !== "cpu");
+    const devices = (gpus.length > 0 ? gpus : local.filter((d) => d.type === "cpu")).map((d) => d.handle);
+    return startRpcServer(this.api, modulePath, endpoint, {
+      threads: opts.threads,
+      cacheDir: opts.cacheDir ?? null,
+      devices,
+    });
   }
 
   /** llama.cpp's description of the CPU features and backends it uses. */
@@ -98,9 +140,15 @@ export class Llama {
     if (!existsSync(path)) throw new LlamaError(`model file ${path} does not exist`, "bad-model-file", path);
     validateGguf(path);
     const params = this.api.llama_model_default_params() as ModelParams;
-    params.n_gpu_layers = opts.gpuLayers ?? (this.hasGpu ? -1 : 0);
+    params.n_gpu_layers = this.hasGpu ? -1 : 0;
     if (opts.mmap !== undefined) params.load_mode = opts.mmap ? LOAD_MODE.MMAP : LOAD_MODE.NONE;
-    const handle = this.api.llama_model_load_from_file(path, params);
+    const release = applyPlacement(this.api, params, opts, this.deviceHandles());
+    let handle: unknown;
+    try {
+      handle = this.api.llama_model_load_from_file(path, params);
+    } finally {
+      release();
+    }
     if (!handle)
       throw new LlamaError(
         `llama.cpp failed to load model ${path} (RIO_LLAMA_LOG=1 shows its reason)`,

@@ -92,6 +92,11 @@ export class LlamaModel {
     this.recurrent = Boolean(api.llama_model_is_recurrent(handle) || api.llama_model_is_hybrid(handle));
   }
 
+  /** Bytes of all the model's tensors as llama.cpp loaded them (llama_model_size). */
+  get weightBytes(): number {
+    return Number(this.api.llama_model_size(this.live()));
+  }
+
   /**
    * The native `llama_model *` (a koffi pointer) for libraries linked against the same libllama, such as
    * libmtmd; valid until free(). Throws a "freed" LlamaError once the model is freed.

@@ -31,6 +31,12 @@ export const LlamaModelParams = koffi.struct("llama_model_params", {
   load_mtp: "bool",
 });
 
+/** llama_model_tensor_buft_override (llama.h): an array of these ends with a NULL pattern. */
+export const LlamaTensorBuftOverride = koffi.struct("llama_model_tensor_buft_override", {
+  pattern: "void *", // const char *, allocated by placement.ts so it outlives the load call
+  buft: "void *",
+});
+
 /** llama_context_params (llama.h). */
 export const LlamaContextParams = koffi.struct("llama_context_params", {
   n_ctx: "uint32_t",
@@ -166,6 +172,7 @@ const THREADPOOL_DEFAULTS = { n_threads: 1, prio: 0, poll: 50, strict_cpu: false
 const EXPECTED_SIZES: [string, TypeObject, number][] = [
   ["llama_model_params", LlamaModelParams, 80],
   ["llama_context_params", LlamaContextParams, 160],
+  ["llama_model_tensor_buft_override", LlamaTensorBuftOverride, 16],
   ["llama_batch", LlamaBatch, 56],
   ["ggml_threadpool_params", GgmlThreadpoolParams, 528],
   ["llama_model_quantize_params", LlamaModelQuantizeParams, 64],

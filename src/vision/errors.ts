@@ -1,16 +1,13 @@
 /**
  * @module Errors raised by the vision layer. Each says what was expected and, for build failures, what
- * to install or which file failed, so a user can act on it without reading Rio's source.
+ * to install or which file failed, so a user can act on it without reading Rio's source (compiler and
+ * build failures are NativeBuildErrors from the native layer).
  */
 
 /** What went wrong, machine-readable. */
 export type VisionErrorCode =
   | "unsupported-platform"
   | "source-not-found"
-  | "tool-not-found"
-  | "compiler-not-found"
-  | "compile-failed"
-  | "link-failed"
   | "library-load-failed"
   | "layout-mismatch"
   | "mmproj-load-failed"

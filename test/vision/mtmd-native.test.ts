@@ -6,20 +6,21 @@ import { after, before, describe, it } from "node:test";
 import { type GgufKv, writeGguf } from "../../src/checkpoint/gguf/index.js";
 import type { LlamaModel } from "../../src/llama/index.js";
 import {
+  bundleCommit,
+  compileUnits,
+  findCompiler,
+  locateSourceBundle,
+  type NativeBuildError,
+  withBuildLock,
+} from "../../src/native/index.js";
+import {
   defaultMtmdCacheDir,
   ensureMtmdLibrary,
   openImageEncoder,
   type VisionError,
 } from "../../src/vision/index.js";
-import { withBuildLock } from "../../src/vision/native/build-lock.js";
-import { compileUnits, findCompiler } from "../../src/vision/native/compiler.js";
 import { loadMtmd } from "../../src/vision/native/mtmd-library.js";
-import {
-  bundleCommit,
-  locateSourceBundle,
-  MTMD_BINDING_COMMIT,
-  sourceUnits,
-} from "../../src/vision/native/mtmd-source.js";
+import { MTMD_BINDING_COMMIT, sourceUnits } from "../../src/vision/native/mtmd-source.js";
 import { checkMtmdLayouts, DEFAULT_MARKER } from "../../src/vision/native/structs.js";
 
 // The library is built into the default cache ($RIO_CACHE_DIR/mtmd when the harness sets one, as .ci/run
@@ -150,6 +151,7 @@ describe("libmtmd build pieces", () => {
     await assert.rejects(
       compileUnits({
         compiler,
+        target: "libmtmd",
         root,
         includeDirs: [],
         units: [
@@ -159,7 +161,7 @@ describe("libmtmd build pieces", () => {
         outDir: root,
         jobs: 2,
       }),
-      (e: VisionError) =>
+      (e: NativeBuildError) =>
         e.code === "compile-failed" &&
         e.file === "bad.cpp" &&
         e.message.startsWith("compiling bad.cpp for libmtmd failed") &&
@@ -171,7 +173,7 @@ describe("libmtmd build pieces", () => {
     await withEnv({ CXX: "/nonexistent/rio-c++" }, () =>
       assert.rejects(
         findCompiler(),
-        (e: VisionError) =>
+        (e: NativeBuildError) =>
           e.code === "compiler-not-found" &&
           /CXX=\/nonexistent\/rio-c\+\+ cannot be run.*install g\+\+/.test(e.message),
       ),

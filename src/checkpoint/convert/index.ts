@@ -24,5 +24,6 @@ export {
 export type { Placement, TensorPlan, TensorSource } from "./plan.js";
 export { PRE_TOKENIZER_PATTERNS, preTokenizerName } from "./pre-tokenizer.js";
 export { type ConversionRules, conversionRules } from "./rules.js";
+export { ggufTensorShapes } from "./shapes.js";
 export { FILE_TYPE, QUANTS, type Quant, tensorType } from "./tensor-types.js";
 export { TokenType, tokenizerMetadata } from "./tokenizer-metadata.js";

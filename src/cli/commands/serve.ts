@@ -1,6 +1,7 @@
 /**
  * @module `rio serve`: the OpenAI-compatible server over one model (the embedded rio-nano without
- * --model), with the built-in tools --builtin-tools enables. SIGINT/SIGTERM shut it down gracefully; a
+ * --model), with the built-in tools --builtin-tools enables; with --rpc, in a supervised child process
+ * (serve-supervisor.ts). SIGINT/SIGTERM shut it down gracefully; a
  * second signal exits at once.
  */
 import * as os from "node:os";
@@ -12,6 +13,7 @@ import { loadPolicy } from "../../guardrails/index.js";
 import { startServer } from "../../server/index.js";
 import { type AudioFlags, addAudioOptions, serverTranscriber } from "../audio.js";
 import { integerParser, oneOf } from "../parsers.js";
+import { SERVE_CHILD_ENV, superviseServe } from "../serve-supervisor.js";
 import { addModelOptions, type ModelFlags, openSession } from "../session.js";
 import { addToolOptions, type ToolFlags, toolsFromFlags } from "../tool-flags.js";
 import { openVision } from "../vision.js";
@@ -105,7 +107,9 @@ export function register(program: Command): void {
       "--detection-model <dir>",
       "a folder with your own centernet.json and weights (same inputs and outputs) for the endpoint and detect_objects; implies --detection",
     );
-  addModelOptions(command, { ctx: 16384 });
+  // with --rpc the engine runs in a supervised child (serve-supervisor.ts); only that child uses the servers
+  const engineProcess = () => process.env[SERVE_CHILD_ENV] === "1";
+  addModelOptions(command, { ctx: 16384 }, engineProcess);
   addToolOptions(command);
   addAudioOptions(command).option(
     "--no-speech",
@@ -114,6 +118,10 @@ export function register(program: Command): void {
   command.action(async (flags: ServeFlags) => {
     // a bad policy file fails before the model loads, naming its line and field
     const guardrails = flags.guardrails ? loadPolicy(flags.guardrails) : undefined;
+    if (flags.rpc && !engineProcess()) {
+      await superviseServe(flags.host, flags.port);
+      process.exit(0);
+    }
     const detector =
       flags.detection || flags.detectionModel
         ? centernetDetector({ modelDir: flags.detectionModel })

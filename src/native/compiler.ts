@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
-import { VisionError } from "../errors.js";
+import { NativeBuildError } from "./errors.js";
 
 /** A compiler command (`argv[0]` plus fixed leading arguments, e.g. from CXX="ccache g++"). */
 export interface Compiler {
@@ -29,7 +29,12 @@ const LANGUAGE_FLAGS = { "c++": ["-x", "c++", "-std=c++17"], c: ["-x", "c", "-st
 const TAIL_LINES = 40;
 
 /** Every flag that changes the produced code, for the cache key. */
-export const FLAGS_ID = JSON.stringify({ COMMON_FLAGS, LANGUAGE_FLAGS });
+export function buildFlagsId(defines: string[] = []): string {
+  // without defines the id is what libmtmd's cache keys were made from before defines existed
+  return JSON.stringify(
+    defines.length ? { COMMON_FLAGS, LANGUAGE_FLAGS, defines } : { COMMON_FLAGS, LANGUAGE_FLAGS },
+  );
+}
 
 /** Output of one process, stdout and stderr interleaved. */
 interface RunResult {
@@ -85,9 +90,9 @@ export async function findCompiler(): Promise<Compiler> {
         .filter((p) => p !== undefined)
         .slice(0, 1);
   if (argv.length === 0)
-    throw new VisionError(
-      "no C++ compiler found (looked for c++, g++ and clang++ on PATH): libmtmd is built from source on " +
-        "first use; install g++ (e.g. `apt-get install g++`) or set CXX",
+    throw new NativeBuildError(
+      "no C++ compiler found (looked for c++, g++ and clang++ on PATH): Rio builds llama.cpp libraries the " +
+        "prebuilt package lacks (libmtmd, the RPC backend) from source on first use; install g++ (e.g. `apt-get install g++`) or set CXX",
       "compiler-not-found",
     );
   let version: RunResult;
@@ -96,14 +101,14 @@ export async function findCompiler(): Promise<Compiler> {
     version = await runProcess([...argv, "--version"], undefined);
     machine = await runProcess([...argv, "-dumpmachine"], undefined);
   } catch (e) {
-    throw new VisionError(
+    throw new NativeBuildError(
       `${fromEnv ? `CXX=${fromEnv}` : argv[0]} cannot be run (${(e as Error).message}); install g++ ` +
         "(e.g. `apt-get install g++`) or set CXX to a working C++ compiler",
       "compiler-not-found",
     );
   }
   if (version.code !== 0)
-    throw new VisionError(
+    throw new NativeBuildError(
       `${argv.join(" ")} --version failed (exit ${version.code}): ${tail(version.output)}`,
       "compiler-not-found",
     );
@@ -116,6 +121,10 @@ export async function findCompiler(): Promise<Compiler> {
  */
 export async function compileUnits(opts: {
   compiler: Compiler;
+  /** What is being built, for messages (e.g. "libmtmd"). */
+  target: string;
+  /** Extra preprocessor definitions (part of the build's cache key: see buildFlagsId). */
+  defines?: string[];
   root: string;
   includeDirs: string[];
   units: CompileUnit[];
@@ -129,7 +138,7 @@ export async function compileUnits(opts: {
   const queue = units.map((_, i) => i).sort((a, b) => size(root, units[b]) - size(root, units[a]));
   const running = new Set<ChildProcess>();
   let done = 0;
-  let failure: VisionError | undefined;
+  let failure: NativeBuildError | undefined;
 
   const worker = async (): Promise<void> => {
     for (let i = queue.shift(); i !== undefined && !failure; i = queue.shift()) {
@@ -137,6 +146,7 @@ export async function compileUnits(opts: {
       const argv = [
         ...compiler.argv,
         ...COMMON_FLAGS,
+        ...(opts.defines ?? []).map((d) => `-D${d}`),
         ...includes,
         ...LANGUAGE_FLAGS[unit.language],
         "-c",
@@ -151,8 +161,8 @@ export async function compileUnits(opts: {
       }));
       if (failure) return; // stopped because another unit failed
       if (result.code !== 0) {
-        failure = new VisionError(
-          `compiling ${unit.file} for libmtmd failed (${result.signal ?? `exit ${result.code}`}); ` +
+        failure = new NativeBuildError(
+          `compiling ${unit.file} for ${opts.target} failed (${result.signal ?? `exit ${result.code}`}); ` +
             `command: ${argv.join(" ")}\n${tail(result.output)}`,
           "compile-failed",
           unit.file,
@@ -184,6 +194,8 @@ function size(root: string, unit: CompileUnit): number {
  */
 export async function linkShared(opts: {
   compiler: Compiler;
+  /** What is being built, for messages. */
+  target: string;
   objects: string[];
   libraries: string[];
   rpath: string;
@@ -208,8 +220,8 @@ export async function linkShared(opts: {
     output: e.message,
   }));
   if (result.code !== 0)
-    throw new VisionError(
-      `linking libmtmd failed (${result.signal ?? `exit ${result.code}`}) against ${opts.libraries.join(", ")}\n` +
+    throw new NativeBuildError(
+      `linking ${opts.target} failed (${result.signal ?? `exit ${result.code}`}) against ${opts.libraries.join(", ")}\n` +
         tail(result.output),
       "link-failed",
     );

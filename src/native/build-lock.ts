@@ -8,7 +8,7 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
-/** Longer than any libmtmd build; a lock this old is abandoned whatever its owner's state. */
+/** Longer than any native build; a lock this old is abandoned whatever its owner's state. */
 const STALE_AFTER_MS = 60 * 60 * 1000;
 const POLL_MS = 500;
 
