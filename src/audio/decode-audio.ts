@@ -5,10 +5,7 @@
  * container formats (so a playlist or concat file cannot make it read anything else), and is cut off once
  * it has written more than the longest audio accepted.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runTool, ToolRunError } from "../exec/index.js";
+import { ffmpegInputGuard, runTool, ToolRunError, withPrivateFile } from "../exec/index.js";
 import { AudioInputError, SAMPLE_RATE } from "./transcriber.js";
 
 /** File name extensions of the audio Rio reads (OpenAI's list, plus oga and opus). */
@@ -28,7 +25,7 @@ export const AUDIO_EXTENSIONS = [
 
 // demuxers of audio containers (and mp4/webm, which carry audio too); not image2, hls, concat, ...
 const FORMATS = "wav,mp3,flac,ogg,mov,mp4,m4a,3gp,matroska,webm,aac,mpeg";
-const INPUT_GUARD = ["-protocol_whitelist", "file", "-format_whitelist", FORMATS];
+const INPUT_GUARD = ffmpegInputGuard(FORMATS);
 
 /** Options of decodeAudio. */
 export interface DecodeAudioOptions {
@@ -53,10 +50,7 @@ export interface DecodeAudioOptions {
 export async function decodeAudio(bytes: Uint8Array, opts: DecodeAudioOptions = {}): Promise<Float32Array> {
   const maxSeconds = opts.maxSeconds ?? 600;
   const command = opts.ffmpeg ?? "ffmpeg";
-  const dir = mkdtempSync(join(tmpdir(), "rio-audio-"));
-  const file = join(dir, "input");
-  try {
-    writeFileSync(file, bytes, { mode: 0o600 });
+  return withPrivateFile("rio-audio-", "input", bytes, async (file) => {
     const args = [
       "-nostdin",
       "-v",
@@ -100,7 +94,5 @@ export async function decodeAudio(bytes: Uint8Array, opts: DecodeAudioOptions = 
     const pcm = new Float32Array(samples);
     for (let i = 0; i < samples; i++) pcm[i] = run.stdout.readFloatLE(i * 4);
     return pcm;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

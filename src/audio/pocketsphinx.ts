@@ -7,10 +7,9 @@
  * hypothesis line per utterance followed by `word start end confidence` lines, which give the segments and
  * word timings.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { delimiter, join } from "node:path";
-import { runTool, ToolRunError } from "../exec/index.js";
+import { runTool, ToolRunError, withPrivateFile } from "../exec/index.js";
 import {
   AudioInputError,
   pcm16,
@@ -77,10 +76,7 @@ export function createPocketsphinx(opts: PocketsphinxOptions = {}): Transcriber 
           `pocketsphinx recognises English only ("en"), not "${options.language}"; serve a Whisper model (--whisper-model) for other languages`,
           "unsupported-language",
         );
-      const dir = mkdtempSync(join(tmpdir(), "rio-sphinx-"));
-      const file = join(dir, "input.raw");
-      try {
-        writeFileSync(file, pcm16(pcm), { mode: 0o600 });
+      return withPrivateFile("rio-sphinx-", "input.raw", pcm16(pcm), async (file) => {
         const args = ["-infile", file, "-time", "yes", "-logfn", "/dev/null", "-hmm", hmm, "-lm", lm];
         args.push("-dict", dict, "-samprate", "16000");
         const timeMs = opts.timeMs ?? 300_000;
@@ -97,9 +93,7 @@ export function createPocketsphinx(opts: PocketsphinxOptions = {}): Transcriber 
         if (run.code !== 0)
           throw new AudioInputError(`pocketsphinx failed (exit ${run.code}): ${run.stderr}`, "engine-failed");
         return { ...parsePocketsphinx(run.stdout.toString("utf8")), language: "en" };
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      });
     },
     async close() {},
   };

@@ -6,10 +6,13 @@
  * Both run as child processes with argument arrays (no shell), a time limit, only the file protocol and
  * only video container formats, so a playlist or concat file cannot make ffmpeg read anything else.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { runTool as runExternal, ToolRunError, type ToolRunErrorCode } from "../exec/index.js";
+import {
+  ffmpegInputGuard,
+  runTool as runExternal,
+  ToolRunError,
+  type ToolRunErrorCode,
+  withPrivateFile,
+} from "../exec/index.js";
 import {
   groupTimestamps,
   sampleFrameIndices,
@@ -73,7 +76,7 @@ export interface VideoFrames {
 
 // demuxers of video containers only: mp4/mov, matroska/webm, avi, gif (not image2, hls, concat, ...)
 const FORMATS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,gif";
-const INPUT_GUARD = ["-protocol_whitelist", "file", "-format_whitelist", FORMATS];
+const INPUT_GUARD = ffmpegInputGuard(FORMATS);
 
 /**
  * Samples and scales the frames of a video (see video-sampling.ts for the rules).
@@ -85,10 +88,7 @@ const INPUT_GUARD = ["-protocol_whitelist", "file", "-format_whitelist", FORMATS
  */
 export async function readVideoFrames(bytes: Uint8Array, opts: VideoReadOptions = {}): Promise<VideoFrames> {
   const sampling = samplingOf(opts);
-  const dir = mkdtempSync(join(tmpdir(), "rio-video-"));
-  const file = join(dir, "input");
-  try {
-    writeFileSync(file, bytes, { mode: 0o600 });
+  return withPrivateFile("rio-video-", "input", bytes, async (file) => {
     const info = await probe(file, opts);
     const maxSeconds = opts.maxSeconds ?? 600;
     if (info.seconds > maxSeconds)
@@ -119,9 +119,7 @@ export async function readVideoFrames(bytes: Uint8Array, opts: VideoReadOptions 
       seconds: info.seconds,
       timestamps: groupTimestamps(frameIndices, info.fps, sampling.temporalPatchSize),
     };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** The frames of `video` in temporal groups of `size` (the last may be short: the encoder pads it). */

@@ -1,7 +1,9 @@
-/** External tools queue for a slot per core: in order, within their time limit, and abortable. */
+/** External tools: a slot per core (in order, within their time limit, abortable), and private input files. */
 import assert from "node:assert/strict";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { test } from "node:test";
-import { runTool } from "../../src/exec/index.js";
+import { runTool, withPrivateFile } from "../../src/exec/index.js";
 import { ToolSlots } from "../../src/exec/tool-slots.js";
 
 test("slots: beyond the size runs wait in order; a release starts the next; time limit and abort give up", async () => {
@@ -47,4 +49,23 @@ test("runTool: a tool's slot is freed whatever its end", async () => {
   );
   await assert.rejects(runTool("rio-no-such-tool", [], { maxBytes: 1 }), /was not found/);
   assert.equal((await runTool("true", [], { maxBytes: 1 })).code, 0);
+});
+
+test("withPrivateFile: the bytes in a file only this user reads, removed afterwards, also when use throws", async () => {
+  let seen = "";
+  const got = await withPrivateFile("rio-test-", "input", new Uint8Array([104, 105]), async (file) => {
+    seen = file;
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    return readFileSync(file, "utf8");
+  });
+  assert.equal(got, "hi");
+  assert.equal(existsSync(dirname(seen)), false);
+  await assert.rejects(
+    withPrivateFile("rio-test-", "input", new Uint8Array(1), async (file) => {
+      seen = file;
+      throw new Error("tool failed");
+    }),
+    /tool failed/,
+  );
+  assert.equal(existsSync(dirname(seen)), false);
 });
