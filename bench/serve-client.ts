@@ -14,6 +14,8 @@ export interface StreamRecord {
   problems: string[];
   /** Generated tokens (from usage; for a disconnected client, the tokens seen). */
   tokens: number;
+  /** Prompt tokens (from usage; 0 without it). */
+  promptTokens: number;
   /** Milliseconds from sending to the first generated token. */
   ttftMs: number;
   /** Milliseconds from sending to the end. */
@@ -38,7 +40,7 @@ interface Chunk {
     finish_reason?: string | null;
     rio?: { modes: string[] };
   }[];
-  usage?: { completion_tokens: number } | null;
+  usage?: { completion_tokens: number; prompt_tokens: number } | null;
   error?: { message: string };
 }
 
@@ -50,6 +52,7 @@ export async function streamChat(req: StreamRequest): Promise<StreamRecord> {
     completed: false,
     problems: [],
     tokens: 0,
+    promptTokens: 0,
     ttftMs: Number.NaN,
     totalMs: 0,
   };
@@ -99,7 +102,10 @@ export async function streamChat(req: StreamRequest): Promise<StreamRecord> {
         record.tokens += modes;
         if (choice.finish_reason) state.finishes++;
       }
-      if (chunk.usage) state.usage = chunk.usage.completion_tokens;
+      if (chunk.usage) {
+        state.usage = chunk.usage.completion_tokens;
+        record.promptTokens = chunk.usage.prompt_tokens;
+      }
       if (req.disconnectAfter !== undefined && record.tokens >= req.disconnectAfter) {
         abort.abort();
         record.totalMs = performance.now() - started;
@@ -160,7 +166,11 @@ export async function runLoad(
     for (let i = next++; i < count; i = next++) records[i] = await streamChat(make(i));
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  const wallMs = performance.now() - started;
+  return { records, summary: summarize(records, performance.now() - started) };
+}
+
+/** Aggregate figures of requests that took `wallMs` in all. */
+export function summarize(records: StreamRecord[], wallMs: number): LoadSummary {
   const tokens = records.reduce((sum, r) => sum + r.tokens, 0);
   const ttfts = records
     .map((r) => r.ttftMs)
@@ -168,15 +178,12 @@ export async function runLoad(
     .sort((a, b) => a - b);
   const pct = (p: number) => ttfts[Math.min(ttfts.length - 1, Math.floor(p * ttfts.length))] ?? Number.NaN;
   return {
-    records,
-    summary: {
-      requests: count,
-      completed: records.filter((r) => r.completed).length,
-      tokens,
-      wallMs,
-      tokensPerSecond: tokens / (wallMs / 1000),
-      ttftP50Ms: pct(0.5),
-      ttftP95Ms: pct(0.95),
-    },
+    requests: records.length,
+    completed: records.filter((r) => r.completed).length,
+    tokens,
+    wallMs,
+    tokensPerSecond: tokens / (wallMs / 1000),
+    ttftP50Ms: pct(0.5),
+    ttftP95Ms: pct(0.95),
   };
 }

@@ -2,11 +2,13 @@
  * @module Serving benchmark: throughput and time to first token of `rio serve` at 1, 4 and 16 concurrent
  * streaming clients, over loopback. Without --url it starts a server in-process on --model (default: a
  * tiny random-weight qwen3 made in a temporary folder), so the figures measure the serving stack. It also
- * times bare engine steps of 1 and of N token inputs (N = the largest level) on the same model: N * t(1) /
- * t(N) is what batching alone can gain on this machine, the ceiling of the aggregate speedup.
+ * times the same engine bare after each round (ceilings.ts): replaying the round's work, which is the
+ * ceiling of the level's tokens/s, and batched steps of N one-token sequences against one (N = the largest
+ * level), which is what batching alone can gain on this machine.
  *
  *   npm run bench -- serve [--model DIR|GGUF] [--url http://host:port] [--levels 1,4,16] [--max-tokens 64]
- *                          [--requests 2] [--reasoning swir|cot|mixed] [--quant q8_0] [--ctx 8192] [--threads N]
+ *                          [--requests 2] [--rounds 3] [--reasoning swir|cot|mixed] [--quant q8_0] [--ctx 8192]
+ *                          [--threads N]
  *   npm run bench -- serve --scenario chat-turns|agent-loop [...]   (time to first token of a chat's or an
  *                                                agent loop's 5th turn, prefix cache off and on: see turns.ts)
  */
@@ -15,16 +17,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { makeTinyModel, type Quant } from "../src/checkpoint/index.js";
-import {
-  createEngine,
-  type Engine,
-  type EngineOptions,
-  loadModel,
-  type RioModel,
-  Scheduler,
-} from "../src/engine/index.js";
+import { createEngine, type EngineOptions, loadModel, Scheduler } from "../src/engine/index.js";
 import { startServer } from "../src/server/index.js";
-import { type LoadSummary, runLoad } from "./serve-client.js";
+import { batchCeiling, type RequestWork, replayLoad } from "./ceilings.js";
+import { median } from "./median.js";
+import { type LoadSummary, runLoad, type StreamRecord, summarize } from "./serve-client.js";
 import { laterTurns, type TurnsRow } from "./turns.js";
 
 const OPTIONS = {
@@ -38,6 +35,7 @@ const OPTIONS = {
   quant: { type: "string", default: "q8_0" },
   ctx: { type: "string", default: "8192" },
   threads: { type: "string" },
+  rounds: { type: "string", default: "3" },
 } as const;
 
 /** A positive integer flag, or an error naming the flag. */
@@ -50,11 +48,39 @@ function positive(flag: string, value: string): number {
 
 const QUANTS: readonly Quant[] = ["f32", "f16", "bf16", "q8_0", "q4_0"];
 
-/** One row per concurrency level. */
-export type ServeBenchRow = LoadSummary & { concurrency: number };
+/** A level's share of a yardstick: median over rounds, and the lowest and highest round. */
+export interface Share {
+  median: number;
+  low: number;
+  high: number;
+}
 
 /**
- * Runs the benchmark and prints a table; returns the rows.
+ * One row per concurrency level, pooled over its rounds. For an in-process server: `replay`, the bare
+ * engine doing each round's work right after it (ceilings.ts) and the clients' share of it; for the top
+ * level also the share of bare batched steps of short sequences (`shortSteps`) and of sequences at the
+ * load's mean depth (`deepSteps`).
+ */
+export type ServeBenchRow = LoadSummary & {
+  concurrency: number;
+  replay?: { tokensPerSecond: number; share: Share };
+  shortSteps?: { gain: number; tokensPerSecond: number; share: Share };
+  deepSteps?: { depth: number; tokensPerSecond: number; share: Share };
+};
+
+/** What one round measured: the clients, then the bare engine on the same machine moments later. */
+interface Round {
+  records: StreamRecord[];
+  summary: LoadSummary;
+  replay?: number;
+  short?: { gain: number; tokensPerSecond: number };
+  deep?: number;
+}
+
+/**
+ * Runs the benchmark and prints a table; returns the rows. Each level runs --rounds times, each round's
+ * bare-engine yardsticks timed right after its load: the host's speed drifts by tens of percent within a
+ * minute, so only a load and a yardstick timed side by side make a ratio.
  * @example
  * await main(["--levels", "1,4", "--max-tokens", "32"]);
  */
@@ -62,89 +88,148 @@ export async function main(args: string[]): Promise<ServeBenchRow[] | TurnsRow[]
   if (args.includes("--scenario")) return laterTurns(args);
   const { values } = parseArgs({ args, options: OPTIONS, strict: true });
   const levels = values.levels.split(",").map((v) => positive("levels", v));
+  const top = Math.max(...levels);
   const maxTokens = positive("max-tokens", values["max-tokens"]);
   const perClient = positive("requests", values.requests);
+  const rounds = positive("rounds", values.rounds);
   const reasoning = values.reasoning;
   if (reasoning !== "swir" && reasoning !== "cot" && reasoning !== "mixed")
     throw new Error(`bench serve: --reasoning must be swir, cot or mixed, got ${reasoning}`);
   const quant = QUANTS.find((q) => q === values.quant);
   if (!quant)
     throw new Error(`bench serve: --quant must be one of ${QUANTS.join(", ")}, got ${values.quant}`);
-  const target: {
-    url: string;
-    close(): Promise<void>;
-    ceiling?: Ceiling;
-  } = values.url
-    ? { url: values.url, close: async () => {} }
-    : await startLocal(
-        values.model,
-        quant,
-        {
-          ctx: positive("ctx", values.ctx),
-          maxSequences: Math.max(...levels),
-          threads: values.threads === undefined ? undefined : positive("threads", values.threads),
-        },
-        // where the load's sequences are on average: a question's prompt and half the answer
-        (model) =>
-          model.tokenizer.encodeChat([{ role: "user", content: "Question 10: what is 10 + 10?" }], {
-            addGenerationPrompt: true,
-          }).length + Math.floor(maxTokens / 2),
-      );
+  const local = values.url
+    ? undefined
+    : await startLocal(values.model, quant, {
+        ctx: positive("ctx", values.ctx),
+        maxSequences: top,
+        threads: values.threads === undefined ? undefined : positive("threads", values.threads),
+      });
+  const url = values.url ?? (local?.url as string);
+  const make = (i: number) => ({
+    url,
+    apiKey: values["api-key"],
+    body: {
+      messages: [{ role: "user", content: `Question ${i}: what is ${i} + ${i}?` }],
+      max_tokens: maxTokens,
+      seed: i,
+      reasoning: { method: reasoning === "mixed" ? (i % 2 ? "swir" : "cot") : reasoning },
+    },
+  });
   const rows: ServeBenchRow[] = [];
   try {
-    const make = (i: number) => ({
-      url: target.url,
-      apiKey: values["api-key"],
-      body: {
-        messages: [{ role: "user", content: `Question ${i}: what is ${i} + ${i}?` }],
-        max_tokens: maxTokens,
-        seed: i,
-        reasoning: { method: reasoning === "mixed" ? (i % 2 ? "swir" : "cot") : reasoning },
-      },
-    });
     await runLoad(2, 1, (i) => ({ ...make(i), body: { ...make(i).body, max_tokens: 4 } })); // warm-up (both methods when mixed)
     for (const concurrency of levels) {
-      const { records, summary } = await runLoad(concurrency * perClient, concurrency, make);
-      const problems = records.flatMap((r) => r.problems);
-      if (problems.length > 0)
-        throw new Error(
-          `bench serve: malformed responses at concurrency ${concurrency}: ${problems.slice(0, 3).join("; ")}`,
-        );
-      rows.push({ concurrency, ...summary });
+      const measured: Round[] = [];
+      for (let k = 0; k < rounds; k++) {
+        const round: Round = await runLoad(concurrency * perClient, concurrency, make);
+        const problems = round.records.flatMap((r) => r.problems);
+        if (problems.length > 0)
+          throw new Error(
+            `bench serve: malformed responses at concurrency ${concurrency}: ${problems.slice(0, 3).join("; ")}`,
+          );
+        // the server is idle between rounds, so the bare engine can be timed beside it
+        if (local) {
+          const work = round.records.map(({ promptTokens, tokens }) => ({ promptTokens, tokens }));
+          round.replay = await replayLoad(local.engine, work, concurrency);
+          if (concurrency === top) {
+            round.short = await batchCeiling(local.engine, top, 8);
+            round.deep = (await batchCeiling(local.engine, top, meanDepth(work))).tokensPerSecond;
+          }
+        }
+        measured.push(round);
+      }
+      rows.push(pool(concurrency, measured));
     }
   } finally {
-    await target.close();
+    await local?.close();
   }
-  const single = rows.find((r) => r.concurrency === 1)?.tokensPerSecond;
-  console.log("clients  requests  tokens  wall s   tok/s   vs 1 client  TTFT p50 ms  TTFT p95 ms");
-  for (const r of rows)
-    console.log(
-      `${String(r.concurrency).padStart(7)}  ${String(r.requests).padStart(8)}  ${String(r.tokens).padStart(6)}  ${(r.wallMs / 1000).toFixed(1).padStart(6)}  ${r.tokensPerSecond.toFixed(1).padStart(6)}  ${(single ? `${(r.tokensPerSecond / single).toFixed(2)}x` : "-").padStart(11)}  ${r.ttftP50Ms.toFixed(0).padStart(11)}  ${r.ttftP95Ms.toFixed(0).padStart(11)}`,
-    );
-  if (target.ceiling !== undefined) {
-    const top = Math.max(...levels);
-    const { gain, tokensPerSecond, atLoad } = target.ceiling;
-    const served = rows.find((r) => r.concurrency === top)?.tokensPerSecond ?? 0;
-    const share = (ceiling: number) => `${((100 * served) / ceiling).toFixed(0)}%`;
-    console.log(
-      `batching ceiling: bare engine steps of ${top} tokens give ${gain.toFixed(2)}x the tokens/s of single-token steps, ` +
-        `${tokensPerSecond.toFixed(1)} tok/s; ${top} clients got ${share(tokensPerSecond)} of that`,
-    );
-    console.log(
-      `  the same steps with ${atLoad.depth} tokens in each sequence (the load's mean position): ` +
-        `${atLoad.tokensPerSecond.toFixed(1)} tok/s; ${top} clients got ${share(atLoad.tokensPerSecond)} of that`,
-    );
-  }
+  print(rows, rounds);
   return rows;
 }
 
-/** An in-process server on a free loopback port. */
-async function startLocal(
-  modelPath: string | undefined,
-  quant: Quant,
-  engineOptions: EngineOptions,
-  loadDepth: (model: RioModel) => number,
-) {
+/** Where a load's sequences are on average: its prompts and half its answers. */
+function meanDepth(work: RequestWork[]): number {
+  const sum = work.reduce((total, w) => total + w.promptTokens + w.tokens / 2, 0);
+  return Math.max(1, Math.round(sum / work.length));
+}
+
+/** A level's rounds as one row: all requests over all load time, and the medians of per-round ratios. */
+function pool(concurrency: number, measured: Round[]): ServeBenchRow {
+  const records = measured.flatMap((r) => r.records);
+  const row: ServeBenchRow = {
+    concurrency,
+    ...summarize(
+      records,
+      measured.reduce((total, r) => total + r.summary.wallMs, 0),
+    ),
+  };
+  const shareOf = (yardstick: (r: Round) => number | undefined) => {
+    const ratios = measured.flatMap((r) => {
+      const ceiling = yardstick(r);
+      return ceiling === undefined ? [] : [r.summary.tokensPerSecond / ceiling];
+    });
+    return { median: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios) };
+  };
+  const medianOf = (xs: (number | undefined)[]) => median(xs.filter((x) => x !== undefined));
+  if (measured[0].replay !== undefined)
+    row.replay = {
+      tokensPerSecond: medianOf(measured.map((r) => r.replay)),
+      share: shareOf((r) => r.replay),
+    };
+  if (measured[0].short !== undefined && measured[0].deep !== undefined) {
+    row.shortSteps = {
+      gain: medianOf(measured.map((r) => r.short?.gain)),
+      tokensPerSecond: medianOf(measured.map((r) => r.short?.tokensPerSecond)),
+      share: shareOf((r) => r.short?.tokensPerSecond),
+    };
+    row.deepSteps = {
+      depth: meanDepth(records.map(({ promptTokens, tokens }) => ({ promptTokens, tokens }))),
+      tokensPerSecond: medianOf(measured.map((r) => r.deep)),
+      share: shareOf((r) => r.deep),
+    };
+  }
+  return row;
+}
+
+/** The table, then what each yardstick means. */
+function print(rows: ServeBenchRow[], rounds: number): void {
+  const single = rows.find((r) => r.concurrency === 1)?.tokensPerSecond;
+  const percent = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const share = ({ median, low, high }: Share) => `${percent(median)} (${percent(low)}-${percent(high)})`;
+  console.log(
+    "clients  requests  tokens  wall s   tok/s   vs 1 client  TTFT p50 ms  TTFT p95 ms  bare replay  share of it",
+  );
+  for (const r of rows)
+    console.log(
+      `${String(r.concurrency).padStart(7)}  ${String(r.requests).padStart(8)}  ${String(r.tokens).padStart(6)}  ${(r.wallMs / 1000).toFixed(1).padStart(6)}  ${r.tokensPerSecond.toFixed(1).padStart(6)}  ${(single ? `${(r.tokensPerSecond / single).toFixed(2)}x` : "-").padStart(11)}  ${r.ttftP50Ms.toFixed(0).padStart(11)}  ${r.ttftP95Ms.toFixed(0).padStart(11)}  ${(r.replay ? r.replay.tokensPerSecond.toFixed(1) : "-").padStart(11)}  ${r.replay ? share(r.replay.share) : "-"}`,
+    );
+  if (!rows.some((r) => r.replay)) return;
+  console.log(
+    `${rounds} rounds per level; tok/s over all of them; shares: median of the rounds (lowest-highest), each ` +
+      "round's clients against the bare engine timed right after them",
+  );
+  console.log(
+    "bare replay: the engine alone doing the round's work: its prompts prefilled, its tokens decoded, as many " +
+      "sequences at once as clients",
+  );
+  const top = rows.find((r) => r.shortSteps && r.deepSteps);
+  if (top?.shortSteps && top.deepSteps) {
+    const n = top.concurrency;
+    console.log(
+      `batching ceiling: bare steps of ${n} one-token sequences give ${top.shortSteps.gain.toFixed(2)}x the ` +
+        `tokens/s of one: ${top.shortSteps.tokensPerSecond.toFixed(1)} tok/s with 8 tokens in each sequence first ` +
+        `(no prompts to prefill); ${n} clients got ${share(top.shortSteps.share)} of that`,
+    );
+    console.log(
+      `  the same steps with ${top.deepSteps.depth} tokens in each sequence first (the load's mean position): ` +
+        `${top.deepSteps.tokensPerSecond.toFixed(1)} tok/s; ${n} clients got ${share(top.deepSteps.share)} of that`,
+    );
+  }
+}
+
+/** An in-process server on a free loopback port, and its engine for the yardsticks. */
+async function startLocal(modelPath: string | undefined, quant: Quant, engineOptions: EngineOptions) {
   const temp = modelPath ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), "rio-bench-serve-"));
   if (temp) {
     process.env.RIO_CACHE_DIR ??= path.join(temp, "cache");
@@ -152,17 +237,11 @@ async function startLocal(
   }
   const model = loadModel(modelPath ?? path.join(temp as string, "tiny"), { quant });
   const engine = createEngine(model, engineOptions);
-  const n = engineOptions.maxSequences ?? 1;
-  const depth = loadDepth(model);
-  const ceiling: Ceiling = {
-    ...(await batchCeiling(engine, n, 8)),
-    atLoad: { depth, tokensPerSecond: (await batchCeiling(engine, n, depth)).tokensPerSecond },
-  };
   const scheduler = new Scheduler(engine, { maxQueue: 1024 });
   const server = await startServer({ model, scheduler, modelName: "bench", port: 0, logger: false });
   return {
     url: server.url,
-    ceiling,
+    engine,
     async close() {
       await server.close(0);
       engine.close();
@@ -170,41 +249,4 @@ async function startLocal(
       if (temp) fs.rmSync(temp, { recursive: true, force: true });
     },
   };
-}
-
-/** What bare engine steps allow: see batchCeiling; `atLoad` with sequences as deep as the load's on average. */
-interface Ceiling {
-  gain: number;
-  tokensPerSecond: number;
-  atLoad: { depth: number; tokensPerSecond: number };
-}
-
-/**
- * Bare engine steps of single tokens, one sequence and n sequences at once, each sequence holding `depth`
- * tokens first: n * t(1) / t(n) is the most batching alone can gain on this machine, and n / t(n) the
- * tokens/s no server can beat at n clients (a step attends over every cached position, so it slows as
- * sequences grow: the load's own depth is the fair comparison).
- */
-async function batchCeiling(
-  engine: Engine,
-  n: number,
-  depth: number,
-): Promise<{ gain: number; tokensPerSecond: number }> {
-  const sequences = Array.from({ length: n }, () => engine.openSequence());
-  try {
-    const prompt = Array.from({ length: depth }, (_, i) => 1 + (i % 1000));
-    for (const seq of sequences) await engine.step([{ seq, tokens: prompt }]);
-    const stepMs = async (batch: number) => {
-      const run = () => engine.step(sequences.slice(0, batch).map((seq) => ({ seq, tokens: [100] })));
-      for (let i = 0; i < 5; i++) await run();
-      const start = performance.now();
-      for (let i = 0; i < 30; i++) await run();
-      return (performance.now() - start) / 30;
-    };
-    const one = await stepMs(1);
-    const all = await stepMs(n);
-    return { gain: (n * one) / all, tokensPerSecond: (n * 1000) / all };
-  } finally {
-    for (const seq of sequences) engine.release(seq);
-  }
 }

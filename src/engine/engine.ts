@@ -35,6 +35,12 @@ export interface EngineConfig {
   prefixCache?: PrefixCacheOptions | false;
   /** The model keeps recurrent state (see LlamaModel.recurrent): only whole cached states are reused. */
   recurrent?: boolean;
+  /**
+   * Writes token `id`'s embedding row (what llama.cpp's get_rows gives) into `out`. With it, a step that
+   * mixes prompt tokens and decoding vectors runs as one embeddings decode instead of a tokens decode and
+   * an embeddings decode: one pass over the weights instead of two.
+   */
+  tokenRow?: (id: number, out: Float32Array) => void;
 }
 
 /** Executes batched steps over sequences of one llama.cpp context. */
@@ -56,6 +62,7 @@ export class Engine {
   private readonly wantLogits: Uint8Array;
   private readonly embd: Float32Array;
   private readonly cache: PrefixCache | undefined;
+  private readonly tokenRow: EngineConfig["tokenRow"];
   private busy = false;
 
   constructor(
@@ -81,6 +88,7 @@ export class Engine {
     this.seq = new Int32Array(this.batchSize);
     this.wantLogits = new Uint8Array(this.batchSize);
     this.embd = new Float32Array(this.batchSize * this.hiddenSize);
+    this.tokenRow = config.tokenRow;
     const spare = Array.from(
       { length: context.nSeqMax - this.maxSequences },
       (_, i) => this.maxSequences + i,
@@ -248,11 +256,19 @@ export class Engine {
     inputs: StepInput[],
   ): { kind: "tokens" | "embeddings"; items: { input: number; offset: number; count: number }[] }[] {
     const decodes: ReturnType<Engine["plan"]> = [];
+    // prompt chunks beside decoding vectors (a request starting while others decode) ride along as their
+    // tokens' embedding rows, the same values get_rows would give; images keep their own decodes
+    const merged =
+      this.tokenRow !== undefined &&
+      inputs.some(isTokenInput) &&
+      inputs.some((input) => !isTokenInput(input)) &&
+      !inputs.some(isMediaInput);
     for (const kind of ["tokens", "embeddings"] as const) {
       let current: (typeof decodes)[number] | undefined;
       let room = 0;
       inputs.forEach((input, index) => {
-        if (isTokenInput(input) !== (kind === "tokens")) return;
+        if (!merged && isTokenInput(input) !== (kind === "tokens")) return;
+        if (merged && kind === "tokens") return;
         const total = inputRows(input);
         for (let offset = 0; offset < total; ) {
           if (!current || room === 0) {
@@ -293,6 +309,14 @@ export class Engine {
         if (isTokenInput(input)) {
           this.pos[item] = base + row;
           this.tokens[item] = input.tokens[row];
+          if (decode.kind === "embeddings") {
+            this.posY[item] = this.pos[item];
+            this.posX[item] = this.pos[item];
+            this.tokenRow?.(
+              input.tokens[row],
+              this.embd.subarray(item * this.hiddenSize, (item + 1) * this.hiddenSize),
+            );
+          }
         } else if (isMediaInput(input)) {
           const { nTokens, positions, embeddings } = input.media;
           this.pos[item] = base + positions[row];

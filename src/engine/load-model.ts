@@ -165,5 +165,7 @@ export function createEngine(model: RioModel, opts: EngineOptions = {}): Engine 
     maxSequences,
     prefixCache: cacheSlots > 0 ? cacheOptions : false,
     recurrent: model.llama.recurrent,
+    tokenRow:
+      model.embeddings.hiddenSize === context.nEmbdInput ? (id, out) => model.embeddings.row(id, out) : undefined,
   });
 }

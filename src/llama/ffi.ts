@@ -22,6 +22,9 @@ export const LogCallback = koffi.proto(
 export const ThreadpoolNew = koffi.proto("void *rio_ggml_threadpool_new(ggml_threadpool_params *params)");
 export const ThreadpoolFree = koffi.proto("void rio_ggml_threadpool_free(void *threadpool)");
 
+/** ggml_backend_dev_get_extra_bufts_t: the CPU device's NULL-terminated list of extra weight buffer types. */
+export const GetExtraBufts = koffi.proto("void *rio_ggml_get_extra_bufts(void *device)");
+
 /** ggml_to_float_t: void (*)(const void * x, float * y, int64_t k), a type's reference dequantiser. */
 export const ToFloat = koffi.proto("void rio_ggml_to_float(const void *x, float *y, int64_t k)");
 

@@ -8,6 +8,7 @@ import { LlamaError } from "./errors.js";
 
 /** Architectures (general.architecture) Rio runs. */
 export const SUPPORTED_ARCHITECTURES = ["qwen3", "qwen3moe", "qwen35", "qwen35moe", "qwen3next"] as const;
+export type SupportedArchitecture = (typeof SUPPORTED_ARCHITECTURES)[number];
 
 /** Keys without which llama.cpp fails hard, per architecture (`%s` = the architecture). */
 const REQUIRED_KEYS: Record<string, string[]> = {

@@ -13,6 +13,7 @@ import {
 } from "./cpu-variants.js";
 import { type GpuPreference, type LibraryLocation, locateLibraries } from "./discovery.js";
 import { LlamaError } from "./errors.js";
+import { cpuExtraBufferTypes, useExtraBufferTypes } from "./extra-buffers.js";
 import { bindLibraries, type LlamaApi } from "./ffi.js";
 import { validateGguf } from "./gguf-check.js";
 import { installLogFilter } from "./log.js";
@@ -78,6 +79,17 @@ export class Llama {
     });
   }
 
+  /**
+   * The CPU backend's extra weight buffer types (e.g. "AMX", "CPU_REPACK"); a Gated DeltaNet hybrid is
+   * loaded without them where AMX is one (extra-buffers.ts).
+   */
+  get cpuExtraBufferTypes(): string[] {
+    this.extraBufferTypes ??= cpuExtraBufferTypes(this.api);
+    return this.extraBufferTypes;
+  }
+
+  private extraBufferTypes: string[] | undefined;
+
   /** True when a GPU (discrete or integrated) device is available. */
   get hasGpu(): boolean {
     return this.devices.some((d) => d.type === "gpu" || d.type === "igpu");
@@ -138,9 +150,10 @@ export class Llama {
    */
   loadModel(path: string, opts: ModelOptions = {}): LlamaModel {
     if (!existsSync(path)) throw new LlamaError(`model file ${path} does not exist`, "bad-model-file", path);
-    validateGguf(path);
+    const architecture = validateGguf(path);
     const params = this.api.llama_model_default_params() as ModelParams;
     params.n_gpu_layers = this.hasGpu ? -1 : 0;
+    params.use_extra_bufts = useExtraBufferTypes(architecture, this.cpuExtraBufferTypes);
     if (opts.mmap !== undefined) params.load_mode = opts.mmap ? LOAD_MODE.MMAP : LOAD_MODE.NONE;
     const release = applyPlacement(this.api, params, opts, this.deviceHandles());
     let handle: unknown;

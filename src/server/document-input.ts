@@ -120,9 +120,15 @@ export async function fileText(
   return text;
 }
 
-async function imageText(server: ServerContext, url: string, n: number, param: string, signal?: AbortSignal) {
+async function imageText(
+  server: ServerContext,
+  url: string,
+  n: number,
+  param: string,
+  signal?: AbortSignal,
+  field = `${param}.image_url.url`,
+) {
   const options = documentOptions(server, param);
-  const field = `${param}.image_url.url`;
   if (!options.ocr)
     throw invalid(
       `${param}: this model has no vision encoder, so it takes no images (serve a checkpoint with a vision tower, or enable OCR)`,
@@ -240,10 +246,13 @@ function invalid(message: string, param: string, code: string | null = null): Ap
 }
 
 /**
- * Responses input items with each `input_file` part replaced by an `input_text` part holding the file's text.
+ * Responses input items with each `input_file` part replaced by an `input_text` part holding the file's
+ * text, and, for a model without a vision encoder on a server with OCR, each `input_image` part too.
  * @throws ApiError (400) naming `input[i].content[j]`
  */
 export async function responseFiles(server: ServerContext, items: InputItem[]): Promise<InputItem[]> {
+  const ocrImages = !server.vision && server.documents?.ocr !== undefined;
+  let images = 0;
   const out: InputItem[] = [];
   for (const [i, item] of items.entries()) {
     if (item.type !== "message" || typeof item.content === "string") {
@@ -251,12 +260,17 @@ export async function responseFiles(server: ServerContext, items: InputItem[]): 
       continue;
     }
     const content = [];
-    for (const [j, part] of item.content.entries())
-      content.push(
-        part.type === "input_file"
-          ? { type: "input_text" as const, text: await fileText(server, part, `input[${i}].content[${j}]`) }
-          : part,
-      );
+    for (const [j, part] of item.content.entries()) {
+      const param = `input[${i}].content[${j}]`;
+      if (part.type === "input_file")
+        content.push({ type: "input_text" as const, text: await fileText(server, part, param) });
+      else if (ocrImages && part.type === "input_image" && part.image_url)
+        content.push({
+          type: "input_text" as const,
+          text: await imageText(server, part.image_url, ++images, param, undefined, `${param}.image_url`),
+        });
+      else content.push(part);
+    }
     out.push({ ...item, content });
   }
   return out;

@@ -254,11 +254,11 @@ export async function railResponseInput(
       const original = before[i];
       const parts = await Promise.all(
         item.content.map(async (part, j) => {
-          if (part.type === "input_file") return part;
+          if (part.type === "input_file" || part.type === "input_image") return part;
           const wasFile =
             original?.type === "message" &&
             Array.isArray(original.content) &&
-            original.content[j]?.type === "input_file";
+            (original.content[j]?.type === "input_file" || original.content[j]?.type === "input_image");
           return {
             ...part,
             text: await check(part.text, wasFile ? "document" : "user", `input[${i}].content[${j}]`),

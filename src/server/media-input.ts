@@ -18,7 +18,8 @@ import {
   type VideoReadOptions,
 } from "../vision/index.js";
 import { ApiError } from "./errors.js";
-import type { ChatRequestMessage, ChatRequestPart } from "./schemas/chat.js";
+import type { InputItem } from "./responses/schema.js";
+import type { ChatRequestMessage } from "./schemas/chat.js";
 
 /**
  * How a server takes videos: sampling and limits of readVideoFrames (Qwen3.5's sampling, 2 frames a
@@ -52,35 +53,86 @@ export const DEFAULT_MAX_VIDEO_FRAMES = 64;
 
 const DATA_URL = /^data:([^,;]*)((?:;[^,;]*)*?)(;base64)?,/i;
 
-type Place = { part: ChatRequestPart; param: string };
+/** One image or video of a request; `param` names the part in errors, `urlParam` its URL. */
+type Place = { kind: "image" | "video"; url: UrlField; param: string; urlParam: string };
 
 /**
- * The media of `messages`, one item per image or video part in order; none when there are no such parts.
+ * The media of chat `messages`, one item per image or video part in order; none when there are no such parts.
  * @throws ApiError (400) naming the part: no vision encoder, too many images or videos, a bad URL, image or
  *   video, or a server that cannot read videos
  */
-export async function requestMedia(
+export function requestMedia(
   vision: VisionOptions | undefined,
   messages: ChatRequestMessage[],
   field: string,
   signal?: AbortSignal,
 ): Promise<MediaItem[]> {
-  const places: Place[] = messages.flatMap((message, m) =>
+  const places = messages.flatMap((message, m) =>
     typeof message.content === "string" || !message.content
       ? []
-      : message.content.flatMap((part, p) =>
-          part.type === "text" || part.type === "file" || part.type === "input_audio"
-            ? []
-            : [{ part, param: `${field}[${m}].content[${p}]` }],
-        ),
+      : message.content.flatMap((part, p): Place[] => {
+          const param = `${field}[${m}].content[${p}]`;
+          if (part.type === "image_url")
+            return [{ kind: "image", url: part.image_url, param, urlParam: `${param}.image_url.url` }];
+          if (part.type === "video_url")
+            return [{ kind: "video", url: part.video_url, param, urlParam: `${param}.video_url.url` }];
+          return [];
+        }),
   );
+  return encodeMedia(vision, places, field, signal);
+}
+
+/**
+ * The images of a Responses conversation (the stored turns, then the request's input), one item per
+ * `input_image` part in order, as the template places them.
+ * @throws ApiError (400) naming the part, as requestMedia; also for an image given by `file_id` (Rio has no
+ *   Files API)
+ */
+export function responseMedia(
+  vision: VisionOptions | undefined,
+  history: InputItem[],
+  input: InputItem[],
+  signal?: AbortSignal,
+): Promise<MediaItem[]> {
+  const places = (items: InputItem[], name: (i: number) => string) =>
+    items.flatMap((item, i) =>
+      item.type !== "message" || typeof item.content === "string"
+        ? []
+        : item.content.flatMap((part, j): Place[] => {
+            if (part.type !== "input_image") return [];
+            const param = `${name(i)}.content[${j}]`;
+            if (!part.image_url)
+              throw invalid(
+                `${param}: give the image as image_url (a data URL or an http(s) URL); Rio has no Files API for file_id`,
+                `${param}.image_url`,
+              );
+            return [{ kind: "image", url: part.image_url, param, urlParam: `${param}.image_url` }];
+          }),
+    );
+  return encodeMedia(
+    vision,
+    [
+      ...places(history, (i) => `previous_response_id (stored item ${i})`),
+      ...places(input, (i) => `input[${i}]`),
+    ],
+    "input",
+    signal,
+  );
+}
+
+async function encodeMedia(
+  vision: VisionOptions | undefined,
+  places: Place[],
+  field: string,
+  signal?: AbortSignal,
+): Promise<MediaItem[]> {
   if (places.length === 0) return [];
   if (!vision)
     throw invalid(
       `${places[0].param}: this model has no vision encoder, so it takes no images or videos (serve a checkpoint with a vision tower)`,
       places[0].param,
     );
-  const videos = places.filter(({ part }) => part.type === "video_url");
+  const videos = places.filter(({ kind }) => kind === "video");
   if (videos.length > 0 && vision.video === false)
     throw invalid(
       `${videos[0].param}: this server does not take videos`,
@@ -98,10 +150,12 @@ export async function requestMedia(
       field,
     );
   const media: MediaItem[] = [];
-  for (const { part, param } of places) {
-    if (part.type === "image_url") media.push(await imageItem(vision, part.image_url, param, signal));
-    else if (part.type === "video_url") media.push(await videoItem(vision, part.video_url, param, signal));
-  }
+  for (const place of places)
+    media.push(
+      place.kind === "image"
+        ? await imageItem(vision, place, signal)
+        : await videoItem(vision, place, signal),
+    );
   return media;
 }
 
@@ -111,16 +165,9 @@ type UrlField = string | { url: string };
 /** The URL of an image or video part (a bare string or `{ url }`). */
 export const urlOf = (field: UrlField) => (typeof field === "string" ? field : field.url);
 
-async function imageItem(vision: VisionOptions, url: UrlField, param: string, signal?: AbortSignal) {
+async function imageItem(vision: VisionOptions, { url, param, urlParam }: Place, signal?: AbortSignal) {
   const maxBytes = vision.maxImageBytes ?? 20 * 2 ** 20;
-  const bytes = await mediaBytes(
-    vision.fetch,
-    urlOf(url),
-    `${param}.image_url.url`,
-    "image",
-    maxBytes,
-    signal,
-  );
+  const bytes = await mediaBytes(vision.fetch, urlOf(url), urlParam, "image", maxBytes, signal);
   try {
     const image = decodeImage(bytes, vision.maxImagePixels ?? MAX_IMAGE_PIXELS);
     return await vision.encoder.encode(image.rgb, image.width, image.height);
@@ -133,19 +180,11 @@ async function imageItem(vision: VisionOptions, url: UrlField, param: string, si
 
 async function videoItem(
   vision: VisionOptions,
-  url: UrlField,
-  param: string,
+  { url, param, urlParam }: Place,
   signal?: AbortSignal,
 ): Promise<VideoEmbeddings> {
   const { maxVideos: _, maxBytes = 32 * 2 ** 20, ...read } = videoOptions(vision);
-  const bytes = await mediaBytes(
-    vision.fetch,
-    urlOf(url),
-    `${param}.video_url.url`,
-    "video",
-    maxBytes,
-    signal,
-  );
+  const bytes = await mediaBytes(vision.fetch, urlOf(url), urlParam, "video", maxBytes, signal);
   try {
     const video = await readVideoFrames(bytes, {
       ...read,

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { createEngine, type Engine, EngineError, type RioModel } from "../../src/engine/index.js";
+import type { LlamaContext } from "../../src/llama/index.js";
+import { SAME_FUNCTION_LOGPROB } from "../conformance/bounds.js";
 import { tinyModel } from "./tiny-model.js";
 
 let fixture: ReturnType<typeof tinyModel>;
@@ -44,23 +46,66 @@ test("prompt chunks longer than the batch are split, and positions advance", asy
   }
 });
 
-test("one step mixes a prompt chunk and an embedding input", async () => {
+/** Largest |Δ log p| between two logits rows. */
+function maxLogprobDiff(a: Float32Array, b: Float32Array): number {
+  const logZ = (row: Float32Array) => {
+    const max = row.reduce((m, v) => Math.max(m, v), Number.NEGATIVE_INFINITY);
+    return max + Math.log(row.reduce((sum, v) => sum + Math.exp(v - max), 0));
+  };
+  const [za, zb] = [logZ(a), logZ(b)];
+  return a.reduce((worst, v, i) => Math.max(worst, Math.abs(v - za - (b[i] - zb))), 0);
+}
+
+test("one step mixes a prompt chunk and an embedding input: one decode, each sequence's own logits", async () => {
+  const context = (engine as unknown as { context: LlamaContext }).context;
+  const calls: string[] = [];
+  const spy = (name: "decodeTokens" | "decodeEmbeddings") => {
+    const original = context[name].bind(context);
+    context[name] = ((items: never) => {
+      calls.push(name);
+      return original(items);
+    }) as never;
+    return () => {
+      context[name] = original as never;
+    };
+  };
   const a = engine.openSequence();
   const b = engine.openSequence();
+  let mixed: Float32Array[];
   try {
     await engine.step([{ seq: b, tokens: [1, 2, 3] }]);
-    const out = await engine.step([
-      { seq: a, tokens: [5, 6, 7, 8] },
-      { seq: b, embedding: model.embeddings.row(9) },
-    ]);
-    assert.equal(out[0].length, 1);
-    assert.equal(out[1].length, 1);
+    const restore = [spy("decodeTokens"), spy("decodeEmbeddings")];
+    try {
+      const out = await engine.step([
+        { seq: a, tokens: [5, 6, 7, 8] },
+        { seq: b, embedding: model.embeddings.row(9), token: 9 },
+      ]);
+      mixed = out.map(([row]) => row.slice());
+    } finally {
+      for (const undo of restore) undo();
+    }
+    // the prompt rode along as embedding rows: one pass over the weights, not two
+    assert.deepEqual(calls, ["decodeEmbeddings"]);
     assert.equal(a.length, 4);
     assert.equal(b.length, 4);
   } finally {
     engine.release(a);
     engine.release(b);
   }
+  // each sequence alone: the same function in other micro-batches (SAME_FUNCTION_LOGPROB's argument)
+  const alone: Float32Array[] = [];
+  for (const steps of [[[5, 6, 7, 8]], [[1, 2, 3], [9]]]) {
+    const seq = engine.openSequence();
+    try {
+      let last: Float32Array | undefined;
+      for (const tokens of steps) last = (await engine.step([{ seq, tokens }]))[0][0].slice();
+      alone.push(last as Float32Array);
+    } finally {
+      engine.release(seq);
+    }
+  }
+  for (const [i, row] of mixed.entries())
+    assert.ok(maxLogprobDiff(row, alone[i]) <= SAME_FUNCTION_LOGPROB, `sequence ${i}`);
 });
 
 test("bad steps get specific errors and leave sequences unchanged", async () => {

@@ -85,6 +85,30 @@ describe("file parts", () => {
     assert.equal(r.status, 200, JSON.stringify(r.body));
   });
 
+  test("a Responses input_image sent to a model without a vision encoder is read by OCR, and stored as its text", async () => {
+    const image = dataUrl("image/png", textPng(SAMPLE_LINES.slice(0, 1)));
+    type Response = { id: string; usage: { input_tokens: number } };
+    const ask = async (content: unknown[]) => {
+      const r = await t.post("/v1/responses", { input: [{ role: "user", content }], max_output_tokens: 1 });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body as unknown as Response;
+    };
+    const plain = await ask([{ type: "input_text", text: "Read:" }]);
+    const r = await ask([
+      { type: "input_text", text: "Read:" },
+      { type: "input_image", image_url: image, detail: "auto" },
+    ]);
+    // the image's OCR text (a line of words, its markers) is in the prompt
+    assert.ok(r.usage.input_tokens > plain.usage.input_tokens + 5, JSON.stringify(r.usage));
+    const next = await t.post("/v1/responses", {
+      input: "And then?",
+      previous_response_id: r.id,
+      max_output_tokens: 1,
+    });
+    assert.equal(next.status, 200, JSON.stringify(next.body));
+    assert.ok((next.body as unknown as Response).usage.input_tokens > r.usage.input_tokens);
+  });
+
   test("Responses input_file parts", async () => {
     const r = await t.post("/v1/responses", {
       input: [

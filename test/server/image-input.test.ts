@@ -81,6 +81,58 @@ test("a PNG and a JPEG as data URLs, two images in one message: the prompt count
   assert.equal(r.choices[0].finish_reason, "length");
 });
 
+test("Responses input_image parts: the image is encoded, counted, and encoded again for a follow-up turn", async () => {
+  encoded.length = 0;
+  const first = await t.client.responses.create({
+    model: MODEL_NAME,
+    input: [
+      {
+        role: "user",
+        content: [
+          { type: "input_text", text: "What differs?" },
+          { type: "input_image", image_url: png(96, 64), detail: "auto" },
+        ],
+      },
+    ],
+    max_output_tokens: 3,
+    reasoning: { effort: "none" },
+  });
+  assert.deepEqual(encoded, ["image 96x64"]);
+  assert.equal(first.usage?.input_tokens, textPromptTokens("What differs?", 1) - 1 + 6);
+  const next = await t.client.responses.create({
+    model: MODEL_NAME,
+    input: "And now?",
+    previous_response_id: first.id,
+    max_output_tokens: 3,
+    reasoning: { effort: "none" },
+  });
+  // the stored turn keeps the image as sent; the template places it again, so it is encoded again
+  assert.deepEqual(encoded, ["image 96x64", "image 96x64"]);
+  assert.ok((next.usage?.input_tokens ?? 0) > (first.usage?.input_tokens ?? 0));
+  const refusals: [unknown, string, RegExp][] = [
+    [
+      { type: "input_image", file_id: "file-1", detail: "auto" },
+      "input[0].content[1].image_url",
+      /no Files API/,
+    ],
+    [
+      { type: "input_image", image_url: imageUrl, detail: "auto" },
+      "input[0].content[1].image_url",
+      /loopback/,
+    ],
+    [{ type: "input_image", image_url: png(1024, 1024) }, "input[0].content[1]", /at most 262144/],
+  ];
+  for (const [part, param, message] of refusals) {
+    const r = await t.post("/v1/responses", {
+      input: [{ role: "user", content: [{ type: "input_text", text: "Look:" }, part] }],
+      max_output_tokens: 1,
+    });
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.equal(r.body.error.param, param);
+    assert.match(r.body.error.message, message);
+  }
+});
+
 test("an http image URL is fetched only where the address policy allows", async () => {
   const refused = await t.post("/v1/chat/completions", {
     messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: imageUrl } }] }],
@@ -149,6 +201,13 @@ test("a server without a vision encoder or OCR refuses images and still takes te
     });
     assert.equal(r.status, 400);
     assert.match(r.body.error.message, /no vision encoder/);
+    const response = await plain.post("/v1/responses", {
+      input: [{ role: "user", content: [{ type: "input_image", image_url: png(32, 32) }] }],
+      max_output_tokens: 1,
+    });
+    assert.equal(response.status, 400);
+    assert.equal(response.body.error.param, "input[0].content[0]");
+    assert.match(response.body.error.message, /no vision encoder/);
     const text = await plain.post("/v1/chat/completions", {
       messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
       max_tokens: 1,

@@ -47,6 +47,8 @@ test("64 concurrent streams mixing swir and cot are all well-formed", async (ctx
   );
   assert.equal(summary.completed, 64);
   assert.ok(records.every((r) => r.tokens === 16));
+  // the prompt's length from usage, which the serve bench's replay of this work needs
+  assert.ok(records.every((r) => r.promptTokens > 5));
   await expectIdle();
 });
 

@@ -1,6 +1,7 @@
 /**
  * @module `rio info`: which llama.cpp build Rio loads, its CPU variants and how each scores on this
- * processor (the names RIO_CPU_VARIANT accepts), the one in use, and the backend devices.
+ * processor (the names RIO_CPU_VARIANT accepts), the one in use, the CPU's extra weight buffer types, and
+ * the backend devices.
  */
 import type { Command } from "commander";
 import { CPU_VARIANT_ENV, cpuVariants, loadLlama } from "../../llama/index.js";
@@ -24,6 +25,7 @@ export function register(program: Command): void {
         cpuVariant: llama.cpuVariant?.name ?? null,
         chosenBy: process.env[CPU_VARIANT_ENV] ? CPU_VARIANT_ENV : "ggml (highest score)",
         cpuVariants: variants,
+        cpuExtraBufferTypes: llama.cpuExtraBufferTypes,
         devices: llama.devices,
         systemInfo: llama.systemInfo().trim(),
       };
@@ -39,6 +41,10 @@ export function register(program: Command): void {
           (v) =>
             `  ${v.inUse ? "*" : " "} ${v.name.padEnd(16)} ${String(v.score).padStart(5)}  ${v.runnable ? "" : "not runnable here"}`,
         ),
+        `extra weight buffer types: ${info.cpuExtraBufferTypes.join(", ") || "none"}` +
+          (info.cpuExtraBufferTypes.includes("AMX")
+            ? " (Gated DeltaNet hybrids load without them: AMX breaks their batches)"
+            : ""),
         `devices: ${info.devices.map((d) => `${d.name} (${d.type})`).join(", ")}`,
         `system: ${info.systemInfo}`,
       ];

@@ -6,7 +6,7 @@
  * results of its built-in calls follow it as `tool` messages, as the agent loop gave them to the model.
  */
 import { chatToolCall, toolMessage } from "../../agent/index.js";
-import type { ChatMessage, ChatToolCall } from "../../tokenizer/index.js";
+import type { ChatContentPart, ChatMessage, ChatToolCall } from "../../tokenizer/index.js";
 import { recordedCall } from "./builtin-items.js";
 import type { InputItem } from "./schema.js";
 
@@ -60,7 +60,7 @@ export function templateMessagesFromItems(items: InputItem[], instructions?: str
       else
         messages.push({
           role: item.role === "developer" ? "system" : item.role,
-          content: joinText(item.content),
+          content: templateContent(item.content),
         });
     } else if (item.type === "function_call")
       addCall({
@@ -73,9 +73,26 @@ export function templateMessagesFromItems(items: InputItem[], instructions?: str
   return [...messages, ...results];
 }
 
-// input_file parts were turned into input_text by the route (responseFiles)
-function joinText(content: string | ({ text: string } | { type: "input_file" })[]): string {
+type ItemContent = string | ({ text: string } | { type: "input_file" | "input_image" })[];
+
+// input_file parts were turned into input_text by the route (responseFiles), and so were input_image parts
+// for a model that reads images by OCR; an assistant's content is text only
+function joinText(content: ItemContent): string {
   return typeof content === "string"
     ? content
     : content.map((part) => ("text" in part ? part.text : "")).join("");
+}
+
+/** A message's content for the template: its text, or text and image places when it has images. */
+function templateContent(content: ItemContent): string | ChatContentPart[] {
+  if (typeof content === "string" || !content.some((part) => "type" in part && part.type === "input_image"))
+    return joinText(content);
+  return content.map(
+    (part): ChatContentPart =>
+      "text" in part
+        ? { type: "text", text: part.text }
+        : part.type === "input_image"
+          ? { type: "image" }
+          : { type: "text", text: "" },
+  );
 }

@@ -11,6 +11,7 @@ import { responseFiles } from "../document-input.js";
 import { ApiError, toApiError } from "../errors.js";
 import { admitted, checkModelName, countedTokens, runContext } from "../generation-endpoint.js";
 import { audit, checkModelAllowed, endpointRails, railResponseInput, toolResultRail } from "../guard.js";
+import { responseMedia } from "../media-input.js";
 import { parseBody } from "../schemas/validate.js";
 import { failedResponse, finishedResponse, inProgressResponse, responseHead } from "./envelope.js";
 import { ResponseEventStream } from "./event-stream.js";
@@ -51,6 +52,11 @@ function createResponse(server: ServerContext) {
     // files become text before the turn is built and before the input is stored
     const files = await responseFiles(server, body.input);
     body.input = rails ? await railResponseInput(server, request, rails, body.input, files) : files;
+    const history = body.previous_response_id
+      ? server.responses.conversation(body.previous_response_id, body.input.length)
+      : [];
+    // images are encoded again each turn: the stored conversation keeps them as the client sent them
+    const media = await responseMedia(server.vision, history, body.input);
     const turn = responseTurn(
       server,
       body,
@@ -60,6 +66,7 @@ function createResponse(server: ServerContext) {
         report: (findings) => audit(server, request, findings),
         railToolResults: toolResultRail(server, request, rails),
       },
+      { history, media },
     );
     const job = turn.job;
     const run = countedTokens(server, reply, turn.run);

@@ -27,12 +27,23 @@ const filePart = z.object({
   filename: z.string().max(255).optional(),
 });
 
+/**
+ * OpenAI's input_image part: `image_url` a data URL or an http(s) URL (fetched under the fetch policy). A
+ * model with a vision encoder sees it; a model without one reads it by OCR when the server has OCR.
+ */
+const imagePart = z.object({
+  type: z.literal("input_image"),
+  image_url: z.string().min(1).optional(),
+  file_id: z.string().nullish(),
+  detail: z.enum(["low", "high", "auto"]).optional(),
+});
+
 const messageItem = z.object({
   type: z.literal("message"),
   role: z.enum(["user", "system", "developer", "assistant"]),
   content: z.union([
     z.string(),
-    z.array(z.discriminatedUnion("type", [textPart, filePart])).max(MAX_INPUT_ITEMS),
+    z.array(z.discriminatedUnion("type", [textPart, filePart, imagePart])).max(MAX_INPUT_ITEMS),
   ]),
 });
 

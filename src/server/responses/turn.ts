@@ -6,6 +6,7 @@
  * With built-in tools the job runs through the agent loop (agent-choice.ts), as in chat completions.
  */
 import type { FastifyBaseLogger } from "fastify";
+import type { MediaItem } from "../../decoding/index.js";
 import type { Finding, RailSet } from "../../guardrails/index.js";
 import type { ChatMessage } from "../../tokenizer/index.js";
 import { agentRunner } from "../agent-choice.js";
@@ -21,7 +22,7 @@ import type { CommonRequest } from "../schemas/common.js";
 import { templateMessagesFromItems } from "./conversation.js";
 import { ResponseFormat } from "./format.js";
 import type { OutputEvent } from "./output.js";
-import type { ResponsesRequest } from "./schema.js";
+import type { InputItem, ResponsesRequest } from "./schema.js";
 import { chatToolChoice, requestTools } from "./tools.js";
 
 /** The request's rails: output rails for the format, the audit of their findings, input rails for built-in tools' results. */
@@ -29,6 +30,12 @@ export interface TurnRails {
   rails: RailSet;
   report(findings: Finding[]): void;
   railToolResults(messages: ChatMessage[]): Promise<ChatMessage[]>;
+}
+
+/** The stored turns a response continues (previous_response_id) and the images of them and of its input, in order. */
+export interface TurnConversation {
+  history: InputItem[];
+  media: MediaItem[];
 }
 
 /** One response's job and how it runs (one generation, or the agent loop with built-in tools). */
@@ -48,6 +55,7 @@ export function responseTurn(
   request: ResponsesRequest,
   log: FastifyBaseLogger,
   guard?: TurnRails,
+  conversation: TurnConversation = { history: [], media: [] },
 ): ResponseTurn {
   const requested = requestTools(request.tools);
   const toolChoice = chatToolChoice(request.tool_choice, requested.builtins);
@@ -60,13 +68,11 @@ export function responseTurn(
   const tools = activeTools({ tools: allTools, tool_choice: toolChoice }, "tool_choice.name");
   // tool_choice "none" leaves no tool in play, the built-in ones included
   const agent = tools && builtins;
-  const history = request.previous_response_id
-    ? server.responses.conversation(request.previous_response_id, request.input.length)
-    : [];
+  const { history, media } = conversation;
   const messages = templateMessagesFromItems([...history, ...request.input], request.instructions);
   // effort "none" is the one level a Qwen3 template can express: thinking off
   const enableThinking = request.reasoning?.effort === "none" ? false : undefined;
-  const prompt = renderPrompt(server, { messages, tools, enableThinking }, "input");
+  const prompt = { ...renderPrompt(server, { messages, tools, enableThinking, media }, "input"), media };
   const answer: AnswerShape = {
     format: request.text?.format?.type,
     formatField: "text.format",
@@ -97,7 +103,7 @@ export function responseTurn(
         options,
         prompt.tokens,
         0,
-        { historyEnd: prompt.historyEnd },
+        { historyEnd: prompt.historyEnd, media },
         server.defaults,
         "input",
       ),
