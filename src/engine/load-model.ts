@@ -166,6 +166,8 @@ export function createEngine(model: RioModel, opts: EngineOptions = {}): Engine 
     prefixCache: cacheSlots > 0 ? cacheOptions : false,
     recurrent: model.llama.recurrent,
     tokenRow:
-      model.embeddings.hiddenSize === context.nEmbdInput ? (id, out) => model.embeddings.row(id, out) : undefined,
+      model.embeddings.hiddenSize === context.nEmbdInput
+        ? (id, out) => model.embeddings.row(id, out)
+        : undefined,
   });
 }
