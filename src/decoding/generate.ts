@@ -82,7 +82,15 @@ export interface GenerateRequest {
    * which the next turn of the chat resumes from; for `messages` it is found here.
    */
   historyEnd?: number;
+  /**
+   * End the generation as soon as a tool call closes (`</tool_call>` outside the reasoning): at most one
+   * call per answer, as OpenAI's `parallel_tool_calls: false` asks.
+   */
+  singleToolCall?: boolean;
 }
+
+/** How a tool call ends in both of the family's formats (JSON and XML). */
+const CALL_END = "</tool_call>";
 
 /** One decoding step as generate() yields it. */
 export interface GenerateStep {
@@ -195,6 +203,8 @@ export async function* generate(
     stopReason: "aborted" as FinishReason,
   };
   let reasoningOpen = !answerStart.answerFirst;
+  // the answer's last characters, while a single tool call is allowed (singleToolCall)
+  let answerTail = "";
   try {
     let logits = await lease.prefill(fed.parts, {
       checkpoint: request.messages ? historyEnd(model, request, prompt) : request.historyEnd,
@@ -209,8 +219,16 @@ export async function* generate(
       }
       if (r.fed.kind === "mixture") summary.latentSteps++;
       if (r.switched === "to_explicit") summary.switches++;
-      const shown = stops.push(text.push(r.tokenId));
-      const stopReason: FinishReason | null = shown.stopped ? "stop" : r.stop && STOP_REASONS[r.stop];
+      const piece = text.push(r.tokenId);
+      const shown = stops.push(piece);
+      // a closed call ends the answer as the model's end-of-turn would (finish_reason "tool_calls"); the
+      // text, not the token id: under a call grammar the close may come spelled in ordinary tokens
+      if (request.singleToolCall && !reasoningOpen)
+        answerTail = (answerTail + piece).slice(-2 * CALL_END.length);
+      const callClosed = answerTail.includes(CALL_END);
+      const stopReason: FinishReason | null = shown.stopped
+        ? "stop"
+        : (r.stop && STOP_REASONS[r.stop]) || (callClosed ? "eos" : null);
       yield {
         index,
         tokenId: r.tokenId,

@@ -17,7 +17,7 @@ import type { ServerContext } from "./context.js";
 import { chatDocuments } from "./document-input.js";
 import { ApiError } from "./errors.js";
 import { type PreparedPrompt, serveGeneration } from "./generation-endpoint.js";
-import { generationOptions } from "./generation-options.js";
+import { generationOptions, singleToolCall } from "./generation-options.js";
 import { audit, outputRails, railMessages, requestRails, toolResultRail } from "./guard.js";
 import { requestMedia } from "./media-input.js";
 import { RailedChatFormat, railedRunner } from "./railed-format.js";
@@ -72,6 +72,7 @@ export function chatCompletions(server: ServerContext) {
       answerPrefix: toolCallOpening(body.tool_choice, server.model.tokenizer, server.toolFormat),
       grammar: answerGrammar(answer),
       toolCallGrammar: toolCallGrammar(answer),
+      singleToolCall: singleToolCall(body.parallel_tool_calls, tools),
     };
     const rails = requestRails(server, request, body.rio?.guardrails, "rio.guardrails");
     const railsOut = rails && outputRails(rails);

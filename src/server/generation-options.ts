@@ -85,6 +85,8 @@ export interface GenerationOptions {
   toolCallGrammar?: string;
   /** Most reasoning tokens before the block is closed (see decoding/thinking-budget.ts). */
   thinkingBudget?: number;
+  /** At most one tool call per answer (`parallel_tool_calls: false`). */
+  singleToolCall?: boolean;
 }
 
 /**
@@ -190,6 +192,20 @@ export function choiceRequest(
     grammar: options.grammar,
     toolCallGrammar: options.toolCallGrammar,
     thinkingBudget: options.thinkingBudget,
+    singleToolCall: options.singleToolCall,
     ...extra,
   };
+}
+
+/**
+ * Whether an answer may hold only one tool call: `parallel_tool_calls: false` with tools in play (the
+ * default, true, lets the model write several, as OpenAI's API does).
+ * @example
+ * singleToolCall(false, [weatherTool]); // true
+ */
+export function singleToolCall(
+  parallel: boolean | null | undefined,
+  tools: readonly unknown[] | undefined,
+): boolean {
+  return parallel === false && (tools?.length ?? 0) > 0;
 }

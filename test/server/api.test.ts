@@ -316,6 +316,38 @@ test("tool_choice required or named: the answer is a call, held to the call's gr
   assert.doesNotMatch(free.message.content ?? "", /<tool_call>/);
 });
 
+test("parallel_tool_calls: false ends the answer when its first call closes", async () => {
+  const openCall = t.model.tokenizer.tokenToId("<tool_call>") ?? 0;
+  // no string arguments: the grammar leaves no room inside the call for the favoured <tool_call>
+  const clock = {
+    type: "function" as const,
+    function: { name: "get_time", parameters: { type: "object", properties: {} } },
+  };
+  const answer = async (parallel_tool_calls?: boolean) =>
+    await t.client.chat.completions.create({
+      model: MODEL_NAME,
+      messages: user("what time is it?"),
+      tools: [clock],
+      tool_choice: { type: "function", function: { name: "get_time" } },
+      parallel_tool_calls,
+      max_tokens: 60,
+      temperature: 0,
+      reasoning: { method: "cot" },
+      chat_template_kwargs: { enable_thinking: false },
+      // once the forced call is closed, push the model to open another one
+      logit_bias: { [openCall]: 100 },
+    } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+  const many = await answer();
+  // the random model does not stop after the call: it goes on writing
+  assert.equal(many.choices[0].message.tool_calls?.length, 1);
+  assert.ok((many.choices[0].message.content ?? "").length > 0, "the answer went on after the call");
+  const one = await answer(false);
+  assert.equal(one.choices[0].finish_reason, "tool_calls");
+  assert.equal(one.choices[0].message.tool_calls?.length, 1);
+  assert.equal(one.choices[0].message.content ?? "", "");
+  assert.ok((one.usage?.completion_tokens ?? 0) < (many.usage?.completion_tokens ?? 0));
+});
+
 test("logit_bias bans or forces tokens; out-of-vocabulary ids and unsupported JSON schemas are refused", async () => {
   const first = async (extra: object) =>
     (

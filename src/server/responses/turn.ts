@@ -14,7 +14,7 @@ import { type AnswerShape, answerGrammar, toolCallGrammar } from "../answer-gram
 import { requestedBuiltins } from "../builtin-request.js";
 import { activeTools, renderPrompt, toolCallOpening } from "../chat-messages.js";
 import type { ServerContext } from "../context.js";
-import { choiceRequest, generationOptions } from "../generation-options.js";
+import { choiceRequest, generationOptions, singleToolCall } from "../generation-options.js";
 import { outputRails } from "../guard.js";
 import { railedRunner } from "../railed-format.js";
 import { type ChoiceJob, type ChoiceRunner, runChoice } from "../run-choice.js";
@@ -95,6 +95,7 @@ export function responseTurn(
     answerPrefix: toolCallOpening(toolChoice, server.model.tokenizer, server.toolFormat),
     grammar: answerGrammar(answer),
     toolCallGrammar: toolCallGrammar(answer),
+    singleToolCall: singleToolCall(request.parallel_tool_calls, tools),
   };
   const job: ChoiceJob<ResponseFormat> = {
     index: 0,

@@ -84,6 +84,8 @@ export const chatRequestSchema = z.looseObject({
   max_completion_tokens: z.number().int().min(1).nullish(),
   tools: z.array(tool).max(128).nullish(),
   tool_choice: toolChoice.nullish(),
+  /** false: at most one tool call per answer (default true: the model may write several). */
+  parallel_tool_calls: z.boolean().nullish(),
   chat_template_kwargs: z.looseObject({ enable_thinking: z.boolean().optional() }).nullish(),
   response_format: z
     .looseObject({
