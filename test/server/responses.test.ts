@@ -121,6 +121,31 @@ test("streaming: named, numbered events in the API's order; the same output as t
   }
 });
 
+test("parallel_tool_calls: false ends the response when its first call closes", async () => {
+  const respond = (parallel_tool_calls?: boolean) =>
+    t.client.responses.create({
+      model: MODEL_NAME,
+      input: "What time is it?",
+      tools: [clock],
+      tool_choice: { type: "function", name: "get_time" },
+      parallel_tool_calls,
+      reasoning: noThinking,
+      temperature: 0,
+      max_output_tokens: 40,
+    } as OpenAI.Responses.ResponseCreateParamsNonStreaming);
+  // the random model goes on writing after the call; with the limit the response ends at the call
+  const many = await respond();
+  assert.equal(many.status, "incomplete");
+  const one = await respond(false);
+  assert.equal(one.status, "completed");
+  assert.deepEqual(
+    one.output.map((item) => item.type),
+    ["function_call"],
+  );
+  assert.equal(one.parallel_tool_calls, false);
+  assert.ok((one.usage?.output_tokens ?? 0) < (many.usage?.output_tokens ?? 0));
+});
+
 test("function tool round trip: a forced call, then its output continues the stored conversation", async () => {
   const tokenizer = t.model.tokenizer;
   const call = await collect(
