@@ -129,12 +129,12 @@ export async function main(args: string[]): Promise<ServeBenchRow[] | TurnsRow[]
             `bench serve: malformed responses at concurrency ${concurrency}: ${problems.slice(0, 3).join("; ")}`,
           );
         // the server is idle between rounds, so the bare engine can be timed beside it
+        // (a record carries its request's work: prompt and generated tokens, from usage)
         if (local) {
-          const work = round.records.map(({ promptTokens, tokens }) => ({ promptTokens, tokens }));
-          round.replay = await replayLoad(local.engine, work, concurrency);
+          round.replay = await replayLoad(local.engine, round.records, concurrency);
           if (concurrency === top) {
             round.short = await batchCeiling(local.engine, top, 8);
-            round.deep = (await batchCeiling(local.engine, top, meanDepth(work))).tokensPerSecond;
+            round.deep = (await batchCeiling(local.engine, top, meanDepth(round.records))).tokensPerSecond;
           }
         }
         measured.push(round);
@@ -184,7 +184,7 @@ function pool(concurrency: number, measured: Round[]): ServeBenchRow {
       share: shareOf((r) => r.short?.tokensPerSecond),
     };
     row.deepSteps = {
-      depth: meanDepth(records.map(({ promptTokens, tokens }) => ({ promptTokens, tokens }))),
+      depth: meanDepth(records),
       tokensPerSecond: medianOf(measured.map((r) => r.deep)),
       share: shareOf((r) => r.deep),
     };

@@ -263,12 +263,11 @@ export class Engine {
       inputs.some(isTokenInput) &&
       inputs.some((input) => !isTokenInput(input)) &&
       !inputs.some(isMediaInput);
-    for (const kind of ["tokens", "embeddings"] as const) {
+    for (const kind of merged ? (["embeddings"] as const) : (["tokens", "embeddings"] as const)) {
       let current: (typeof decodes)[number] | undefined;
       let room = 0;
       inputs.forEach((input, index) => {
         if (!merged && isTokenInput(input) !== (kind === "tokens")) return;
-        if (merged && kind === "tokens") return;
         const total = inputRows(input);
         for (let offset = 0; offset < total; ) {
           if (!current || room === 0) {

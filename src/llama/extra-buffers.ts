@@ -20,17 +20,15 @@ import type { SupportedArchitecture } from "./gguf-check.js";
 /** Architectures with Gated DeltaNet layers, whose batches the AMX buffer type breaks (see above). */
 const HYBRID_ARCHITECTURES: readonly SupportedArchitecture[] = ["qwen35", "qwen35moe", "qwen3next"];
 
-/** Names of the CPU device's extra weight buffer types, e.g. ["AMX", "CPU_REPACK"]; [] without a CPU backend. */
-export function cpuExtraBufferTypes(api: LlamaApi): string[] {
+/**
+ * Names of the extra weight buffer types of `cpuDevice` (the CPU backend device's handle), e.g. ["AMX",
+ * "CPU_REPACK"]; [] when the CPU backend offers none.
+ */
+export function cpuExtraBufferTypes(api: LlamaApi, cpuDevice: unknown): string[] {
   const reg = api.ggml_backend_reg_by_name("CPU");
-  if (!reg) return [];
-  const fn = api.ggml_backend_reg_get_proc_address(reg, "ggml_backend_dev_get_extra_bufts");
-  const count = Number(api.ggml_backend_dev_count());
-  const cpu = Array.from({ length: count }, (_, i) => api.ggml_backend_dev_get(i)).find(
-    (device) => api.ggml_backend_dev_type(device) === CPU_DEVICE_TYPE,
-  );
-  if (!fn || !cpu) return [];
-  const list = koffi.call(fn, GetExtraBufts, cpu);
+  const fn = reg && api.ggml_backend_reg_get_proc_address(reg, "ggml_backend_dev_get_extra_bufts");
+  if (!fn) return [];
+  const list = koffi.call(fn, GetExtraBufts, cpuDevice);
   const names: string[] = [];
   for (let i = 0; list; i++) {
     const buft = koffi.decode(list, i * koffi.sizeof("void *"), "void *");
@@ -39,9 +37,6 @@ export function cpuExtraBufferTypes(api: LlamaApi): string[] {
   }
   return names;
 }
-
-/** GGML_BACKEND_DEVICE_TYPE_CPU (ggml-backend.h). */
-const CPU_DEVICE_TYPE = 0;
 
 /**
  * Whether a model of `architecture` may have its weights in the extra buffer types (llama.cpp's

@@ -84,7 +84,10 @@ export class Llama {
    * loaded without them where AMX is one (extra-buffers.ts).
    */
   get cpuExtraBufferTypes(): string[] {
-    this.extraBufferTypes ??= cpuExtraBufferTypes(this.api);
+    if (this.extraBufferTypes === undefined) {
+      const cpu = this.deviceHandles().find((d) => d.type === "cpu");
+      this.extraBufferTypes = cpu ? cpuExtraBufferTypes(this.api, cpu.handle) : [];
+    }
     return this.extraBufferTypes;
   }
 
